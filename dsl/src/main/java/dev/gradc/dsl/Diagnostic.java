@@ -1,0 +1,26 @@
+package dev.gradc.dsl;
+
+/** One error in a model file, printed as {@code file:line:col: error: message}, the line, and a caret. */
+public record Diagnostic(Source source, SourcePos pos, String message) {
+
+    public String format() {
+        StringBuilder out = new StringBuilder();
+        out.append(source.name()).append(':').append(pos.line()).append(':').append(pos.column())
+                .append(": error: ").append(message);
+        String line = source.line(pos.line());
+        if (!line.isEmpty()) {
+            out.append('\n').append(line).append('\n');
+            // Keep tabs so the caret lines up under the same character in a terminal.
+            for (int i = 0; i < pos.column() - 1 && i < line.length(); i++) {
+                out.append(line.charAt(i) == '\t' ? '\t' : ' ');
+            }
+            out.append('^');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return format();
+    }
+}

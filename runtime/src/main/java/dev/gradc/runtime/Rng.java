@@ -1,0 +1,56 @@
+package dev.gradc.runtime;
+
+/**
+ * A small seeded random generator (SplitMix64) whose sequence is fixed by this file alone, so that
+ * initial weights and synthetic data sets are identical on every JDK and machine.
+ */
+public final class Rng {
+    private long state;
+    private double spareGaussian;
+    private boolean hasSpare;
+
+    public Rng(long seed) {
+        this.state = seed;
+    }
+
+    public long nextLong() {
+        long z = (state += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1) with 53 random bits. */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /** Uniform in [low, high). */
+    public double uniform(double low, double high) {
+        return low + (high - low) * nextDouble();
+    }
+
+    /** Uniform integer in [0, bound). */
+    public int nextInt(int bound) {
+        if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
+        return (int) ((nextLong() >>> 33) % bound);
+    }
+
+    /** Standard normal, by the polar Box-Muller method (deterministic given the seed). */
+    public double gaussian() {
+        if (hasSpare) {
+            hasSpare = false;
+            return spareGaussian;
+        }
+        double u, v, s;
+        do {
+            u = 2 * nextDouble() - 1;
+            v = 2 * nextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double scale = Math.sqrt(-2 * Math.log(s) / s);
+        spareGaussian = v * scale;
+        hasSpare = true;
+        return u * scale;
+    }
+}
