@@ -1,0 +1,51 @@
+package dev.gradc.compiler;
+
+import dev.gradc.compiler.ir.Graph;
+import dev.gradc.dsl.Model;
+import dev.gradc.runtime.CompiledTrainer;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
+
+/**
+ * The result of compiling one model: every stage (the elaborated model, the forward graph, the
+ * graph with gradients, the final graph with the optimizer's updates) and the class file.
+ */
+public record Compilation(
+        Model model,
+        Graph forward,
+        Graph backward,
+        Graph trained,
+        Map<String, Double> hyperDefaults,
+        String className,
+        byte[] classBytes,
+        Compiler.Options options) {
+
+    /** Defines the class in a fresh class loader whose parent sees the runtime. */
+    public Class<? extends CompiledTrainer> load() {
+        ClassLoader parent = CompiledTrainer.class.getClassLoader();
+        Class<?> c = new ModelClassLoader(parent).define(className, classBytes);
+        return c.asSubclass(CompiledTrainer.class);
+    }
+
+    /** A new trainer for batches of up to {@code maxBatch}, parameters initialized from {@code seed}. */
+    public CompiledTrainer newTrainer(int maxBatch, long seed) {
+        try {
+            return load().getConstructor(int.class, long.class).newInstance(maxBatch, seed);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated class " + className + " is malformed", e);
+        }
+    }
+
+    private static final class ModelClassLoader extends ClassLoader {
+        ModelClassLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        Class<?> define(String name, byte[] bytes) {
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gradc.compiler;
+
+import dev.gradc.compiler.autodiff.Autodiff;
+import dev.gradc.compiler.emit.ClassEmitter;
+import dev.gradc.compiler.ir.Graph;
+import dev.gradc.compiler.ir.GraphBuilder;
+import dev.gradc.dsl.CompileException;
+import dev.gradc.dsl.Model;
+import dev.gradc.dsl.ModelParser;
+import dev.gradc.dsl.Source;
+import dev.gradc.runtime.DType;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pipeline, top to bottom: parse and elaborate the model, build the forward graph,
+ * differentiate it, append the optimizer, emit the class. Every stage's result is kept in the
+ * {@link Compilation} with a printable form. The CLI, the Maven plugin and tests all come through here.
+ */
+public final class Compiler {
+    private Compiler() {}
+
+    /** How to compile: element type, and the Java package of the generated class ("" for none). */
+    public record Options(DType dtype, String packageName) {
+        public static final Options DEFAULT = new Options(DType.FLOAT32, "");
+
+        public Options withDtype(DType d) {
+            return new Options(d, packageName);
+        }
+
+        public Options withPackage(String p) {
+            return new Options(dtype, p);
+        }
+    }
+
+    /** Method names of the generated class that an output may not take. */
+    private static final Set<String> RESERVED = Set.of("step", "loss", "batch", "setBatch", "maxBatch", "input",
+            "param", "grad", "output", "inputs", "params", "outputs", "dtype", "modelName", "learningRate",
+            "setLearningRate", "hyper", "setHyper", "hyperParameters", "saveParams", "loadParams", "toString",
+            "hashCode", "getClass", "notify", "notifyAll", "wait", "clone", "finalize", "sized", "bind",
+            "initialize", "feed", "runOutput");
+
+    public static Compilation compile(Source source, Options options) {
+        Model model = ModelParser.parse(source);
+        checkOutputNames(model);
+        GraphBuilder builder = ModelToGraph.forward(model);
+        Graph forward = builder.graph();
+        Autodiff.differentiate(builder);
+        Graph backward = builder.graph();
+        Map<String, Double> hypers = ModelToGraph.addOptimizer(model, builder);
+        Graph trained = builder.graph();
+        String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
+        byte[] bytes = ClassEmitter.emit(model, trained, hypers, className.replace('.', '/'), options.dtype());
+        return new Compilation(model, forward, backward, trained, hypers, className, bytes, options);
+    }
+
+    private static void checkOutputNames(Model model) {
+        for (Model.OutputDecl out : model.outputs()) {
+            if (RESERVED.contains(out.name())) {
+                throw new CompileException(model.source(), out.pos(), "output method '" + out.name()
+                        + "' clashes with a method every trainer has; rename it");
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.gradc.compiler;
+
+import dev.gradc.compiler.ir.GraphBuilder;
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ir.Shape;
+import dev.gradc.compiler.ops.Functions;
+import dev.gradc.compiler.ops.Optimizers;
+import dev.gradc.dsl.CompileException;
+import dev.gradc.dsl.Dim;
+import dev.gradc.dsl.Expr;
+import dev.gradc.dsl.Model;
+import dev.gradc.dsl.SourcePos;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the forward graph of an elaborated model: leaves for inputs and parameters, one node per
+ * built-in call (names resolved against {@link Functions}), the loss and the outputs. Then, after
+ * autodiff, {@link #addOptimizer} appends the optimizer's updates.
+ */
+public final class ModelToGraph {
+    private final Model model;
+    private final GraphBuilder b;
+    private final Map<String, Node> inputs = new LinkedHashMap<>();
+    private final Map<String, Node> params = new LinkedHashMap<>();
+    private final Map<Expr, Node> built = new IdentityHashMap<>();
+
+    private ModelToGraph(Model model) {
+        this.model = model;
+        this.b = new GraphBuilder(model.source(), model.name());
+    }
+
+    /** The builder holding the forward graph: loss and outputs set. */
+    public static GraphBuilder forward(Model model) {
+        ModelToGraph m = new ModelToGraph(model);
+        m.build();
+        return m.b;
+    }
+
+    private void build() {
+        for (Model.InputDecl in : model.inputs()) {
+            b.at(in.pos());
+            inputs.put(in.name(), b.input(in.name(), shapeOf(in.shape())));
+        }
+        for (Model.ParamDecl p : model.params()) {
+            b.at(p.pos());
+            params.put(p.name(), b.param(p.name(), Shape.of(p.shape())));
+        }
+        if (model.loss() == null) {
+            throw error(new SourcePos(1, 1), "model " + model.name() + " has no loss() method; "
+                    + "declare `Tensor loss() { ... }` returning a scalar");
+        }
+        Node loss = tensor(model.loss());
+        if (loss.shape.rank() != 0) {
+            throw error(model.loss().pos(), "loss() must return a scalar, but returns a tensor of shape "
+                    + loss.shape + "; reduce it with sum(...) or mean(...)");
+        }
+        b.loss = loss;
+        for (Model.OutputDecl out : model.outputs()) b.outputs.put(out.name(), tensor(out.value()));
+    }
+
+    /** Appends the declared optimizer's hyper-parameters and updates. Returns the hyper-parameters with their initial values. */
+    public static Map<String, Double> addOptimizer(Model model, GraphBuilder b) {
+        Model.OptimizerDecl decl = model.optimizer();
+        if (decl == null) {
+            throw new CompileException(model.source(), new SourcePos(1, 1), "model " + model.name()
+                    + " declares no optimizer; add one such as `Optimizer optimizer = sgd(0.1);`");
+        }
+        Optimizers.Optimizer opt = Optimizers.ALL.get(decl.function());
+        if (opt == null) {
+            throw new CompileException(model.source(), decl.pos(), "unknown optimizer '" + decl.function()
+                    + "'; known optimizers: " + String.join(", ", Optimizers.ALL.keySet()));
+        }
+        int n = decl.args().size();
+        if (n < opt.required() || n > opt.hypers().size()) {
+            throw new CompileException(model.source(), decl.pos(), "wrong number of arguments to '"
+                    + opt.name() + "': expected " + range(opt.required(), opt.hypers().size()) + ", got " + n);
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        Map<String, Node> hypers = new LinkedHashMap<>();
+        b.at(decl.pos());
+        for (int i = 0; i < opt.hypers().size(); i++) {
+            Optimizers.Hyper h = opt.hypers().get(i);
+            double value = h.defaultValue();
+            if (i < n) {
+                if (!(decl.args().get(i) instanceof Expr.Num num)) {
+                    throw new CompileException(model.source(), decl.args().get(i).pos(),
+                            opt.name() + ": " + h.name() + " must be a number constant");
+                }
+                value = num.value();
+            }
+            values.put(h.name(), value);
+            hypers.put(h.name(), b.hyper(h.name()));
+        }
+        Map<String, Node> params = new LinkedHashMap<>();
+        b.graph().nodesOf(dev.gradc.compiler.ops.Leaf.PARAM).forEach(p -> params.put((String) p.attr, p));
+        opt.build(b, hypers, params);
+        return values;
+    }
+
+    private static String range(int min, int max) {
+        return min == max ? Integer.toString(min) : min + " to " + max;
+    }
+
+    private Shape shapeOf(List<Dim> dims) {
+        int[] out = new int[dims.size()];
+        for (int i = 0; i < out.length; i++) out[i] = dims.get(i).isBatch() ? Shape.BATCH : dims.get(i).size();
+        return Shape.of(out);
+    }
+
+    private Node tensor(Expr e) {
+        Node done = built.get(e);
+        if (done != null) return done;
+        Node n;
+        if (e instanceof Expr.Num num) {
+            n = b.at(num.pos()).constant(num.value());
+        } else if (e instanceof Expr.InputRef ref) {
+            n = inputs.get(ref.name());
+        } else if (e instanceof Expr.ParamRef ref) {
+            n = params.get(ref.name());
+        } else if (e instanceof Expr.Batch) {
+            throw error(e.pos(), "batch is a dimension, not a tensor; it can appear only where a shape is expected");
+        } else {
+            n = call((Expr.Call) e);
+        }
+        built.put(e, n);
+        return n;
+    }
+
+    private Node call(Expr.Call call) {
+        Functions.Function f = Functions.ALL.get(call.function());
+        if (f == null) {
+            throw error(call.pos(), "unknown function '" + call.function() + "'" + suggestion(call.function()));
+        }
+        int n = call.args().size();
+        if (n < f.minArgs() || n > f.maxArgs()) {
+            throw error(call.pos(), "wrong number of arguments to '" + f.name() + "': expected "
+                    + range(f.minArgs(), f.maxArgs()) + ", got " + n + " (" + f.signature() + ")");
+        }
+        Functions.Args args = new CallArgs(call);
+        // Arguments first, so that the call's own nodes carry the call's position.
+        for (int i = 0; i < n; i++) {
+            Expr arg = call.args().get(i);
+            if (!(arg instanceof Expr.Num) && !(arg instanceof Expr.Batch)) tensor(arg);
+        }
+        b.at(call.pos());
+        return f.build(args);
+    }
+
+    private static String suggestion(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String known : Functions.ALL.keySet()) {
+            int d = editDistance(name, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private CompileException error(SourcePos pos, String message) {
+        return new CompileException(model.source(), pos, message);
+    }
+
+    private final class CallArgs implements Functions.Args {
+        private final Expr.Call call;
+
+        CallArgs(Expr.Call call) {
+            this.call = call;
+        }
+
+        @Override public GraphBuilder builder() { return b; }
+        @Override public int count() { return call.args().size(); }
+        @Override public Expr expr(int i) { return call.args().get(i); }
+
+        @Override
+        public Node tensor(int i) {
+            Node n = ModelToGraph.this.tensor(expr(i));
+            b.at(call.pos());
+            return n;
+        }
+
+        @Override
+        public double number(int i) {
+            if (expr(i) instanceof Expr.Num num) return num.value();
+            throw error(i, call.function() + ": argument " + (i + 1) + " must be a number constant");
+        }
+
+        @Override
+        public int integer(int i) {
+            if (expr(i) instanceof Expr.Num num && num.integral()) return (int) num.value();
+            throw error(i, call.function() + ": argument " + (i + 1) + " must be an int constant");
+        }
+
+        @Override
+        public int dim(int i) {
+            if (expr(i) instanceof Expr.Batch) return Shape.BATCH;
+            if (expr(i) instanceof Expr.Num num && num.integral() && num.value() >= 1) return (int) num.value();
+            throw error(i, call.function() + ": argument " + (i + 1) + " must be a dimension "
+                    + "(a positive int constant or batch)");
+        }
+
+        @Override
+        public RuntimeException error(int i, String message) {
+            return ModelToGraph.this.error(expr(i).pos(), message);
+        }
+    }
+}

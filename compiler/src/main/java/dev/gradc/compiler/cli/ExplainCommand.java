@@ -1,0 +1,39 @@
+package dev.gradc.compiler.cli;
+
+import dev.gradc.compiler.Compilation;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "explain", description = "Print what the compiler derived: the forward, backward and final IR.")
+final class ExplainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    enum Stage { forward, backward, trained, all }
+
+    @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
+    Path model;
+
+    @Option(names = "--stage", defaultValue = "all", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Stage stage;
+
+    @Option(names = "--float64", description = "Compile in double precision.")
+    boolean float64;
+
+    @Override
+    public Integer call() {
+        Compilation c = ModelFiles.compile(model, float64, null);
+        if (stage == Stage.forward || stage == Stage.all) print("forward", c.forward().toString());
+        if (stage == Stage.backward || stage == Stage.all) print("backward", c.backward().toString());
+        if (stage == Stage.trained || stage == Stage.all) print("trained (with the optimizer's updates)", c.trained().toString());
+        return 0;
+    }
+
+    private void print(String title, String text) {
+        spec.commandLine().getOut().println("== " + title);
+        spec.commandLine().getOut().print(text);
+    }
+}

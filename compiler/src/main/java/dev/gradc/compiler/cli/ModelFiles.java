@@ -1,0 +1,33 @@
+package dev.gradc.compiler.cli;
+
+import dev.gradc.compiler.Compilation;
+import dev.gradc.compiler.Compiler;
+import dev.gradc.dsl.Source;
+import dev.gradc.runtime.DType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reading and compiling the model files named on the command line. */
+final class ModelFiles {
+    private ModelFiles() {}
+
+    static Source read(Path file) {
+        try {
+            return Source.read(file);
+        } catch (NoSuchFileException e) {
+            throw new Main.UserError("gradc: " + file + ": no such file");
+        } catch (IOException e) {
+            throw new Main.UserError("gradc: " + file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    static Compilation compile(Path file, boolean float64, String packageName) {
+        if (Files.isDirectory(file)) throw new Main.UserError("gradc: " + file + " is a directory, not a model file");
+        Compiler.Options options = Compiler.Options.DEFAULT
+                .withDtype(float64 ? DType.FLOAT64 : DType.FLOAT32)
+                .withPackage(packageName == null ? "" : packageName);
+        return Compiler.compile(read(file), options);
+    }
+}

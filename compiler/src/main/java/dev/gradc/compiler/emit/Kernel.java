@@ -1,0 +1,302 @@
+package dev.gradc.compiler.emit;
+
+import static org.objectweb.asm.Type.INT_TYPE;
+
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ir.Shape;
+import dev.gradc.compiler.ir.Size;
+import dev.gradc.compiler.ops.Leaf;
+import dev.gradc.compiler.ops.MatMul;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.GeneratorAdapter;
+import org.objectweb.asm.commons.Method;
+
+/**
+ * The static method that computes one node: {@code static void kN_op(T[] out, T[] in..., int batch)}
+ * with one array argument per input that has a buffer (inline scalars are pushed as constants).
+ * Ops call one of its loop-nest shapes; it emits loops over {@code int} indices.
+ */
+public final class Kernel {
+    private static final Type ARRAYS = Type.getType(java.util.Arrays.class);
+
+    private final Node node;
+    private final GeneratorAdapter g;
+    private final Type elem;
+    private final Type array;
+    /** For each input of the node: its argument index, or -1 when it is an inline scalar. */
+    private final int[] inputArg;
+    private final int batchArg;
+
+    Kernel(Node node, GeneratorAdapter g, Type elem, boolean[] inlineInput) {
+        this.node = node;
+        this.g = g;
+        this.elem = elem;
+        this.array = Type.getType("[" + elem.getDescriptor());
+        this.inputArg = new int[node.inputs.size()];
+        int arg = 1;
+        for (int i = 0; i < inputArg.length; i++) inputArg[i] = inlineInput[i] ? -1 : arg++;
+        this.batchArg = arg;
+    }
+
+    /** The method descriptor for a kernel with {@code arrays} array arguments (output included). */
+    static String descriptor(Type elem, int arrays) {
+        Type arrayType = Type.getType("[" + elem.getDescriptor());
+        Type[] args = new Type[arrays + 1];
+        for (int i = 0; i < arrays; i++) args[i] = arrayType;
+        args[arrays] = INT_TYPE;
+        return Type.getMethodDescriptor(Type.VOID_TYPE, args);
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** {@code out[i] = f(in0[i], in1[i], ...)} over the output's shape, inputs broadcast. */
+    public void pointwise(Consumer<ScalarCode> scalar) {
+        Shape out = node.shape;
+        List<Size[]> strides = new ArrayList<>();
+        strides.add(out.strides());
+        for (int i = 0; i < inputArg.length; i++) {
+            if (inputArg[i] >= 0) strides.add(node.input(i).shape.broadcastStrides(out));
+        }
+        ScalarCode.Operand[] operands = new ScalarCode.Operand[inputArg.length];
+        int[] valueLocal = new int[inputArg.length];
+        for (int i = 0; i < inputArg.length; i++) {
+            if (inputArg[i] < 0) {
+                Node scalar = node.input(i);
+                operands[i] = (gen, t) -> pushScalar(scalar);
+            } else {
+                int local = valueLocal[i] = g.newLocal(elem);
+                operands[i] = (gen, t) -> gen.loadLocal(local);
+            }
+        }
+        loopNest(sizes(out), strides, index -> {
+            int operand = 1;
+            for (int i = 0; i < inputArg.length; i++) {
+                if (inputArg[i] < 0) continue;
+                g.loadArg(inputArg[i]);
+                g.loadLocal(index[operand++]);
+                g.arrayLoad(elem);
+                g.storeLocal(valueLocal[i]);
+            }
+            g.loadArg(0);
+            g.loadLocal(index[0]);
+            scalar.accept(new ScalarCode(g, elem, operands));
+            g.arrayStore(elem);
+        });
+    }
+
+    /** {@code out = 0; out[kept index] += in[i]} over the input's shape. */
+    public void reduceSum(Shape in, Shape kept) {
+        zero(kept.size());
+        List<Size[]> strides = List.of(kept.broadcastStrides(in), in.strides());
+        loopNest(sizes(in), strides, index -> {
+            g.loadArg(0);
+            g.loadLocal(index[0]);
+            g.dup2();
+            g.arrayLoad(elem);
+            g.loadArg(inputArg[0]);
+            g.loadLocal(index[1]);
+            g.arrayLoad(elem);
+            g.math(GeneratorAdapter.ADD, elem);
+            g.arrayStore(elem);
+        });
+    }
+
+    /** {@code out[0] = value} for a constant or count that must live in a buffer. */
+    public void fillScalar() {
+        g.loadArg(0);
+        g.push(0);
+        pushScalar(node);
+        g.arrayStore(elem);
+    }
+
+    /**
+     * {@code out = op(A)·op(B)} in i-k-j order: the inner loop is an axpy over a row of the output,
+     * which HotSpot vectorizes when B is not transposed.
+     */
+    public void matmul(MatMul.Transpose t) {
+        Shape a = node.input(0).shape, b = node.input(1).shape;
+        int m = local(a.dimSize(t.a() ? 1 : 0));
+        int k = local(a.dimSize(t.a() ? 0 : 1));
+        int n = local(b.dimSize(t.b() ? 0 : 1));
+        int rowOut = g.newLocal(INT_TYPE);
+        int av = g.newLocal(elem);
+        int aArg = inputArg[0], bArg = inputArg[1];
+        forLoop(m, i -> {
+            g.loadLocal(i);
+            g.loadLocal(n);
+            g.math(GeneratorAdapter.MUL, INT_TYPE);
+            g.storeLocal(rowOut);
+            fill(rowOut, n);
+            forLoop(k, p -> {
+                g.loadArg(aArg); // av = A[ta ? p*m + i : i*k + p]
+                if (t.a()) index(p, m, i); else index(i, k, p);
+                g.arrayLoad(elem);
+                g.storeLocal(av);
+                forLoop(n, j -> {
+                    g.loadArg(0); // out[rowOut + j] += av * B[tb ? j*k + p : p*n + j]
+                    g.loadLocal(rowOut);
+                    g.loadLocal(j);
+                    g.math(GeneratorAdapter.ADD, INT_TYPE);
+                    g.dup2();
+                    g.arrayLoad(elem);
+                    g.loadLocal(av);
+                    g.loadArg(bArg);
+                    if (t.b()) index(j, k, p); else index(p, n, j);
+                    g.arrayLoad(elem);
+                    g.math(GeneratorAdapter.MUL, elem);
+                    g.math(GeneratorAdapter.ADD, elem);
+                    g.arrayStore(elem);
+                });
+            });
+        });
+    }
+
+    /** Pushes {@code row * width + col}, all int locals. */
+    private void index(int row, int width, int col) {
+        g.loadLocal(row);
+        g.loadLocal(width);
+        g.math(GeneratorAdapter.MUL, INT_TYPE);
+        g.loadLocal(col);
+        g.math(GeneratorAdapter.ADD, INT_TYPE);
+    }
+
+    private void zero(Size size) {
+        int start = g.newLocal(INT_TYPE);
+        g.push(0);
+        g.storeLocal(start);
+        fill(start, local(size));
+    }
+
+    /** {@code Arrays.fill(out, start, start + length, 0)}. */
+    private void fill(int start, int length) {
+        g.loadArg(0);
+        g.loadLocal(start);
+        g.loadLocal(start);
+        g.loadLocal(length);
+        g.math(GeneratorAdapter.ADD, INT_TYPE);
+        ScalarCode.push(g, elem, 0);
+        g.invokeStatic(ARRAYS, new Method("fill", Type.VOID_TYPE, new Type[] {array, INT_TYPE, INT_TYPE, INT_TYPE, elem}));
+    }
+
+    private void pushScalar(Node scalar) {
+        if (scalar.op == Leaf.CONST) {
+            ScalarCode.push(g, elem, (Double) scalar.attr);
+        } else {
+            pushSize((Size) scalar.attr);
+            g.cast(INT_TYPE, elem);
+        }
+    }
+
+    /** Pushes a size as an int, reading the batch argument where it appears. */
+    private void pushSize(Size s) {
+        if (s.batchPower() == 0) {
+            g.push(Math.toIntExact(s.coef()));
+            return;
+        }
+        g.loadArg(batchArg);
+        for (int i = 1; i < s.batchPower(); i++) {
+            g.loadArg(batchArg);
+            g.math(GeneratorAdapter.MUL, INT_TYPE);
+        }
+        if (s.coef() != 1) {
+            g.push(Math.toIntExact(s.coef()));
+            g.math(GeneratorAdapter.MUL, INT_TYPE);
+        }
+    }
+
+    /** A new int local holding a size. */
+    private int local(Size s) {
+        int l = g.newLocal(INT_TYPE);
+        pushSize(s);
+        g.storeLocal(l);
+        return l;
+    }
+
+    /** {@code for (int i = 0; i < bound; i++) body(i)}, bound an int local. */
+    private void forLoop(int bound, IntConsumer body) {
+        int i = g.newLocal(INT_TYPE);
+        Label top = new Label(), check = new Label();
+        g.push(0);
+        g.storeLocal(i);
+        g.goTo(check);
+        g.mark(top);
+        body.accept(i);
+        g.iinc(i, 1);
+        g.mark(check);
+        g.loadLocal(i);
+        g.loadLocal(bound);
+        g.ifICmp(GeneratorAdapter.LT, top);
+    }
+
+    private static Size[] sizes(Shape s) {
+        Size[] out = new Size[s.rank()];
+        for (int i = 0; i < out.length; i++) out[i] = s.dimSize(i);
+        return out;
+    }
+
+    /**
+     * Nested loops over {@code dims}; operand j's flat index is the dot product of the loop indices
+     * with {@code strides.get(j)}. Dimensions of size 1 are dropped and neighbours that are
+     * contiguous for every operand merged, so most nests are one or two loops. The body receives
+     * one int local per operand holding its index.
+     */
+    private void loopNest(Size[] dims, List<Size[]> strides, Consumer<int[]> body) {
+        List<Size> d = new ArrayList<>();
+        List<List<Size>> s = new ArrayList<>();
+        for (int j = 0; j < strides.size(); j++) s.add(new ArrayList<>());
+        for (int axis = 0; axis < dims.length; axis++) {
+            if (dims[axis].equals(Size.ONE)) continue;
+            int last = d.size() - 1;
+            boolean merge = last >= 0;
+            for (int j = 0; merge && j < strides.size(); j++) {
+                merge = s.get(j).get(last).equals(strides.get(j)[axis].times(dims[axis]));
+            }
+            if (merge) {
+                d.set(last, d.get(last).times(dims[axis]));
+                for (int j = 0; j < strides.size(); j++) s.get(j).set(last, strides.get(j)[axis]);
+            } else {
+                d.add(dims[axis]);
+                for (int j = 0; j < strides.size(); j++) s.get(j).add(strides.get(j)[axis]);
+            }
+        }
+        int[] base = new int[strides.size()];
+        for (int j = 0; j < base.length; j++) {
+            base[j] = g.newLocal(INT_TYPE);
+            g.push(0);
+            g.storeLocal(base[j]);
+        }
+        level(0, d, s, base, body);
+    }
+
+    private void level(int axis, List<Size> dims, List<List<Size>> strides, int[] base, Consumer<int[]> body) {
+        if (axis == dims.size()) {
+            body.accept(base);
+            return;
+        }
+        int[] inner = new int[base.length];
+        for (int j = 0; j < inner.length; j++) inner[j] = g.newLocal(INT_TYPE);
+        forLoop(local(dims.get(axis)), i -> {
+            for (int j = 0; j < inner.length; j++) {
+                Size stride = strides.get(j).get(axis);
+                g.loadLocal(base[j]);
+                if (!stride.equals(Size.of(0))) {
+                    g.loadLocal(i);
+                    if (!stride.equals(Size.ONE)) {
+                        pushSize(stride);
+                        g.math(GeneratorAdapter.MUL, INT_TYPE);
+                    }
+                    g.math(GeneratorAdapter.ADD, INT_TYPE);
+                }
+                g.storeLocal(inner[j]);
+            }
+            level(axis + 1, dims, strides, inner, body);
+        });
+    }
+}

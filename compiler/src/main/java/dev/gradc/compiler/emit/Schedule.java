@@ -1,0 +1,155 @@
+package dev.gradc.compiler.emit;
+
+import dev.gradc.compiler.ir.Graph;
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ops.Elementwise;
+import dev.gradc.compiler.ops.Leaf;
+import dev.gradc.compiler.ops.Reshape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Where every value lives and in which order kernels run. Inputs, parameters and hyper-parameters
+ * are buffers of their own; constants and counts are pushed inline by the kernels that read them;
+ * a reshape shares its input's buffer; an optimizer update writes its parameter's buffer in place,
+ * scheduled after the last kernel that reads the old value. Everything else gets its own buffer
+ * (no reuse yet: that is memory planning's job).
+ */
+final class Schedule {
+    /** A buffer: one field of the generated class. */
+    record Buffer(String field, Node owner) {}
+
+    final Graph graph;
+    final Map<Node, Buffer> storage = new LinkedHashMap<>();
+    final List<Buffer> buffers = new ArrayList<>();
+    /** Nodes that run a kernel, by id. */
+    final Set<Node> computed = new HashSet<>();
+    final List<Node> step;
+    final Map<String, List<Node>> outputs = new LinkedHashMap<>();
+
+    Schedule(Graph graph) {
+        this.graph = graph;
+        List<Node> live = graph.needed(graph.allRoots());
+        Set<Node> roots = new HashSet<>(graph.allRoots());
+        Map<Node, List<Node>> users = new HashMap<>();
+        for (Node n : live) for (Node in : n.inputs) users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+
+        Map<Node, Node> inPlace = new HashMap<>(); // update node -> the leaf it overwrites
+        for (Map.Entry<String, Node> u : graph.updates().entrySet()) {
+            Node target = leafNamed(u.getKey());
+            Node value = u.getValue();
+            boolean soleUse = users.getOrDefault(value, List.of()).isEmpty()
+                    && graph.updates().values().stream().filter(v -> v == value).count() == 1
+                    && !graph.outputs().containsValue(value) && !graph.grads().containsValue(value)
+                    && value != graph.loss();
+            if (value.op instanceof Elementwise && soleUse && value.shape.equals(target.shape)) inPlace.put(value, target);
+        }
+
+        for (Node n : graph.nodes()) {
+            if (n.op == Leaf.INPUT || n.op == Leaf.PARAM || n.op == Leaf.HYPER) own(n, n.op.name + "_" + n.attr);
+        }
+        for (Node n : live) {
+            if (storage.containsKey(n)) {
+                // a leaf buffer
+            } else if (n.op instanceof Leaf leaf && leaf.isInlineScalar() && !roots.contains(n)
+                    && users.get(n).stream().allMatch(Schedule::readsScalarsInline)) {
+                // pushed inline by its readers
+            } else if (n.op == Reshape.OP) {
+                storage.put(n, storage.get(n.input(0)));
+            } else if (inPlace.containsKey(n)) {
+                storage.put(n, storage.get(inPlace.get(n)));
+                computed.add(n);
+            } else {
+                own(n, "t" + n.id + "_" + n.op.name);
+                computed.add(n);
+            }
+        }
+        this.step = order(graph.needed(graph.stepRoots()), inPlace);
+        graph.outputs().forEach((name, out) -> outputs.put(name, kernels(graph.needed(List.of(out)))));
+    }
+
+    /** Element-wise kernels push constants inline; other kernels read only arrays. */
+    static boolean readsScalarsInline(Node user) {
+        return user.op instanceof Elementwise || user.op == dev.gradc.compiler.ops.Broadcast.OP;
+    }
+
+    boolean isInline(Node n) {
+        return !storage.containsKey(n);
+    }
+
+    /** Updates not done in place: copied from their own buffer into the target's at the end of the step. */
+    Map<Node, Node> copiedUpdates() {
+        Map<Node, Node> out = new LinkedHashMap<>();
+        graph.updates().forEach((name, value) -> {
+            Node target = leafNamed(name);
+            if (storage.get(value) != storage.get(target)) out.put(value, target);
+        });
+        return out;
+    }
+
+    private void own(Node n, String field) {
+        Buffer b = new Buffer(field, n);
+        storage.put(n, b);
+        buffers.add(b);
+    }
+
+    private Node leafNamed(String name) {
+        for (Node n : graph.nodes()) {
+            if ((n.op == Leaf.PARAM || n.op == Leaf.INPUT || n.op == Leaf.HYPER) && n.attr.equals(name)) return n;
+        }
+        throw new IllegalStateException("update of unknown buffer " + name);
+    }
+
+    private List<Node> kernels(List<Node> nodes) {
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) if (computed.contains(n)) out.add(n);
+        return out;
+    }
+
+    /**
+     * Topological order, smallest id first, with one extra rule: an in-place update runs after
+     * every other kernel that reads the buffer it overwrites.
+     */
+    private List<Node> order(List<Node> nodes, Map<Node, Node> inPlace) {
+        Map<Node, List<Node>> after = new HashMap<>();
+        Map<Node, Integer> waiting = new HashMap<>();
+        for (Node n : nodes) {
+            waiting.put(n, 0);
+            for (Node in : new HashSet<>(n.inputs)) edge(after, waiting, in, n);
+        }
+        for (Map.Entry<Node, Node> e : inPlace.entrySet()) {
+            Buffer overwritten = storage.get(e.getValue());
+            for (Node reader : nodes) {
+                if (reader == e.getKey()) continue;
+                boolean reads = reader.inputs.stream().anyMatch(in -> storage.get(in) == overwritten);
+                if (reads && nodes.contains(e.getKey())) edge(after, waiting, reader, e.getKey());
+            }
+        }
+        PriorityQueue<Node> ready = new PriorityQueue<>((a, b) -> Integer.compare(a.id, b.id));
+        for (Node n : nodes) if (waiting.get(n) == 0) ready.add(n);
+        List<Node> out = new ArrayList<>();
+        int scheduled = 0;
+        while (!ready.isEmpty()) {
+            Node n = ready.poll();
+            scheduled++;
+            if (computed.contains(n)) out.add(n);
+            for (Node next : after.getOrDefault(n, List.of())) {
+                if (waiting.merge(next, -1, Integer::sum) == 0) ready.add(next);
+            }
+        }
+        if (scheduled != nodes.size()) throw new IllegalStateException("in-place updates form a cycle");
+        return out;
+    }
+
+    private static void edge(Map<Node, List<Node>> after, Map<Node, Integer> waiting, Node from, Node to) {
+        if (!waiting.containsKey(from)) return;
+        after.computeIfAbsent(from, k -> new ArrayList<>()).add(to);
+        waiting.merge(to, 1, Integer::sum);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.gradc.compiler.interp;
+
+import dev.gradc.compiler.ir.Graph;
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ops.Leaf;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reference semantics of the IR: evaluates a graph node by node in double precision with each
+ * op's {@code eval}. Emitted bytecode is tested against it.
+ */
+public final class Interpreter {
+    private final Graph graph;
+    private final int batch;
+    private final Map<String, double[]> bound = new HashMap<>();
+    private final double[][] values;
+
+    public Interpreter(Graph graph, int batch) {
+        this.graph = graph;
+        this.batch = batch;
+        this.values = new double[graph.nodes().size()][];
+    }
+
+    /** Binds an input, parameter or hyper-parameter by name (row-major values, copied). */
+    public Interpreter bind(String name, double[] value) {
+        bound.put(name, value.clone());
+        return this;
+    }
+
+    /** Evaluates what the roles need; afterwards {@link #value} reads any evaluated node. */
+    public Interpreter run(List<Node> roots) {
+        for (Node n : graph.needed(roots)) {
+            int size = Math.toIntExact(n.shape.size().at(batch));
+            if (n.op == Leaf.INPUT || n.op == Leaf.PARAM || n.op == Leaf.HYPER) {
+                double[] v = bound.get((String) n.attr);
+                if (v == null) throw new IllegalStateException(n.op.name + " '" + n.attr + "' is not bound");
+                if (v.length != size) {
+                    throw new IllegalStateException(n.attr + ": bound " + v.length + " values, shape "
+                            + n.shape + " needs " + size);
+                }
+                values[n.id] = v;
+                continue;
+            }
+            double[][] in = new double[n.inputs.size()][];
+            for (int i = 0; i < in.length; i++) in[i] = values[n.input(i).id];
+            double[] out = new double[size];
+            n.op.eval(n, in, batch, out);
+            values[n.id] = out;
+        }
+        return this;
+    }
+
+    /** Runs forward, backward and the optimizer's updates, applying the updates to the bindings. */
+    public Interpreter step() {
+        run(graph.stepRoots());
+        graph.updates().forEach((name, n) -> bound.put(name, values[n.id].clone()));
+        return this;
+    }
+
+    public double[] value(Node n) {
+        double[] v = values[n.id];
+        if (v == null) throw new IllegalStateException(n + " was not evaluated");
+        return v;
+    }
+
+    public double loss() {
+        return value(graph.loss())[0];
+    }
+
+    public double[] output(String name) {
+        return value(graph.outputs().get(name));
+    }
+
+    public double[] grad(String param) {
+        return value(graph.grads().get(param));
+    }
+
+    public double[] bound(String name) {
+        return bound.get(name);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.gradc.compiler.ir;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of the graph IR: nodes in topological order, and the roles some of them play.
+ * {@code loss} and {@code outputs} come from the model; {@code grads} from autodiff (parameter name
+ * to gradient); {@code updates} from the optimizer (parameter or state buffer name to its new value,
+ * written in place at the end of the step).
+ */
+public record Graph(
+        String modelName,
+        List<Node> nodes,
+        Node loss,
+        Map<String, Node> outputs,
+        Map<String, Node> grads,
+        Map<String, Node> updates) {
+
+    public Graph {
+        nodes = List.copyOf(nodes);
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        grads = Collections.unmodifiableMap(new LinkedHashMap<>(grads));
+        updates = Collections.unmodifiableMap(new LinkedHashMap<>(updates));
+    }
+
+    /** All nodes of one op kind, e.g. the inputs, in order. */
+    public List<Node> nodesOf(dev.gradc.compiler.ops.Op op) {
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) if (n.op == op) out.add(n);
+        return out;
+    }
+
+    /** The nodes {@code roots} depend on, themselves included, in topological order. */
+    public List<Node> needed(List<Node> roots) {
+        boolean[] seen = new boolean[nodes.size()];
+        Deque<Node> work = new ArrayDeque<>(roots);
+        while (!work.isEmpty()) {
+            Node n = work.pop();
+            if (seen[n.id]) continue;
+            seen[n.id] = true;
+            work.addAll(n.inputs);
+        }
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) if (seen[n.id]) out.add(n);
+        return out;
+    }
+
+    /** Roots of a training step: loss, gradients, updates. */
+    public List<Node> stepRoots() {
+        List<Node> roots = new ArrayList<>();
+        if (loss != null) roots.add(loss);
+        roots.addAll(grads.values());
+        roots.addAll(updates.values());
+        return roots;
+    }
+
+    public List<Node> allRoots() {
+        List<Node> roots = stepRoots();
+        roots.addAll(outputs.values());
+        return roots;
+    }
+
+    @Override
+    public String toString() {
+        return GraphPrinter.print(this);
+    }
+}

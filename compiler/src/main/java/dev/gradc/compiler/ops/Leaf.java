@@ -1,0 +1,66 @@
+package dev.gradc.compiler.ops;
+
+import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.GraphBuilder;
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ir.Shape;
+import dev.gradc.compiler.ir.Size;
+import java.util.List;
+
+/**
+ * Nodes without inputs. Inputs, parameters and hyper-parameters are buffers the host or the
+ * optimizer fills; constants and counts are scalars the kernels that read them inline.
+ */
+public final class Leaf extends Op {
+    /** Fed by the host each step; attribute: its name. */
+    public static final Leaf INPUT = new Leaf("input");
+    /** A trainable tensor; attribute: its name. */
+    public static final Leaf PARAM = new Leaf("param");
+    /** A scalar the host may change between steps, such as the learning rate; attribute: its name. */
+    public static final Leaf HYPER = new Leaf("hyper");
+    /** A scalar constant; attribute: its value (Double). */
+    public static final Leaf CONST = new Leaf("const");
+    /** A scalar element count such as {@code batch*16}, for means; attribute: the {@link Size}. */
+    public static final Leaf COUNT = new Leaf("count");
+
+    private Leaf(String name) {
+        super(name);
+    }
+
+    /** Constants and counts are read in place by the kernels that use them; they need no buffer. */
+    public boolean isInlineScalar() {
+        return this == CONST || this == COUNT;
+    }
+
+    /** The value of an inline scalar for a batch size. */
+    public static double scalarValue(Node node, int batch) {
+        return node.op == CONST ? (Double) node.attr : ((Size) node.attr).at(batch);
+    }
+
+    @Override
+    public Shape shape(List<Shape> inputs, Object attr) {
+        throw new IllegalStateException("a leaf's shape is given when it is created");
+    }
+
+    @Override
+    public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
+        return List.of();
+    }
+
+    @Override
+    public void eval(Node node, double[][] in, int batch, double[] out) {
+        if (!isInlineScalar()) throw new IllegalStateException(name + " nodes are bound, not computed");
+        out[0] = scalarValue(node, batch);
+    }
+
+    @Override
+    public void emit(Kernel k) {
+        if (!isInlineScalar()) throw new IllegalStateException(name + " nodes are bound, not computed");
+        k.fillScalar();
+    }
+
+    @Override
+    public String attrText(Object attr) {
+        return " " + attr;
+    }
+}

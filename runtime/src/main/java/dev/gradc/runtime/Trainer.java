@@ -1,0 +1,70 @@
+package dev.gradc.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A compiled model: its inputs, parameters and outputs by name and shape, and a training step that
+ * runs forward, backward and the optimizer's update without allocating. Every class gradc
+ * generates implements it (and adds typed methods such as {@code setX(float[])} and
+ * {@code predict()}).
+ *
+ * <p>Typical use: {@code setBatch(n)}, fill the inputs, {@code step()}, read {@code loss()}. Not
+ * thread-safe: one trainer per thread.
+ */
+public interface Trainer {
+    String modelName();
+
+    DType dtype();
+
+    /** The batch size the buffers were sized for, fixed at construction. */
+    int maxBatch();
+
+    /** The batch size of the next step or output, at most {@link #maxBatch()}. */
+    int batch();
+
+    void setBatch(int batch);
+
+    List<TensorInfo> inputs();
+
+    List<TensorInfo> params();
+
+    List<TensorInfo> outputs();
+
+    /** Names of the optimizer's hyper-parameters, learning rate first. */
+    List<String> hyperParameters();
+
+    TensorView input(String name);
+
+    TensorView param(String name);
+
+    /** The gradient the last {@link #step()} computed for a parameter. */
+    TensorView grad(String name);
+
+    /** Computes an output from the current inputs and parameters. */
+    TensorView output(String name);
+
+    /** One training step: forward, loss, backward, optimizer update. Allocates nothing. */
+    void step();
+
+    /** The loss computed by the last {@link #step()}. */
+    double loss();
+
+    double learningRate();
+
+    void setLearningRate(double learningRate);
+
+    double hyper(String name);
+
+    void setHyper(String name, double value);
+
+    /** Writes the parameters as a NumPy {@code .npz} file, one array per parameter named as in the model. */
+    void saveParams(Path file) throws IOException;
+
+    /**
+     * Reads parameters written by {@link #saveParams} or NumPy. Names, shapes and dtype must match
+     * exactly; on any mismatch nothing is changed and a {@link CheckpointException} lists them all.
+     */
+    void loadParams(Path file) throws IOException;
+}
