@@ -55,7 +55,7 @@ public final class ClassEmitter {
         this.dtype = dtype;
         this.elem = dtype == DType.FLOAT64 ? Type.DOUBLE_TYPE : Type.FLOAT_TYPE;
         this.array = Type.getType("[" + elem.getDescriptor());
-        this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+        this.cw = new ClassWriter(Boolean.getBoolean("gradc.noframes") ? ClassWriter.COMPUTE_MAXS : ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
                 return "java/lang/Object"; // frames here only merge arrays and this; never load classes
@@ -115,16 +115,16 @@ public final class ClassEmitter {
 
     private void constructors() {
         // public Model(int maxBatch) { this(maxBatch, 0L); }
-        GeneratorAdapter g = method(ACC_PUBLIC, "<init>", "(I)V");
-        g.loadThis();
-        g.loadArg(0);
-        g.push(0L);
-        g.invokeConstructor(self, new Method("<init>", "(IJ)V"));
-        g.returnValue();
-        g.endMethod();
+        GeneratorAdapter byBatch = method(ACC_PUBLIC, "<init>", "(I)V");
+        byBatch.loadThis();
+        byBatch.loadArg(0);
+        byBatch.push(0L);
+        byBatch.invokeConstructor(self, new Method("<init>", "(IJ)V"));
+        byBatch.returnValue();
+        byBatch.endMethod();
 
         // public Model(int maxBatch, long seed): allocate and bind every buffer, then initialize.
-        g = method(ACC_PUBLIC, "<init>", "(IJ)V");
+        GeneratorAdapter g = method(ACC_PUBLIC, "<init>", "(IJ)V");
         g.loadThis();
         g.push(descriptorText());
         g.loadArg(0);

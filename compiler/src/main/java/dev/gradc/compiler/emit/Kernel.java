@@ -68,8 +68,8 @@ public final class Kernel {
         int[] valueLocal = new int[inputArg.length];
         for (int i = 0; i < inputArg.length; i++) {
             if (inputArg[i] < 0) {
-                Node scalar = node.input(i);
-                operands[i] = (gen, t) -> pushScalar(scalar);
+                Node inline = node.input(i);
+                operands[i] = (gen, t) -> pushScalar(inline);
             } else {
                 int local = valueLocal[i] = g.newLocal(elem);
                 operands[i] = (gen, t) -> gen.loadLocal(local);
@@ -182,7 +182,7 @@ public final class Kernel {
         g.loadLocal(length);
         g.math(GeneratorAdapter.ADD, INT_TYPE);
         ScalarCode.push(g, elem, 0);
-        g.invokeStatic(ARRAYS, new Method("fill", Type.VOID_TYPE, new Type[] {array, INT_TYPE, INT_TYPE, INT_TYPE, elem}));
+        g.invokeStatic(ARRAYS, new Method("fill", Type.VOID_TYPE, new Type[] {array, INT_TYPE, INT_TYPE, elem}));
     }
 
     private void pushScalar(Node scalar) {
