@@ -1,0 +1,42 @@
+package dev.gradc.runtime;
+
+/**
+ * A data set that cannot be used. Errors in a data file carry their position and read like a
+ * compiler's, {@code file:line:col: error: what}, ready to show to a user as they are.
+ */
+public final class DataException extends RuntimeException {
+    private final String file;
+    private final int line;
+    private final int column;
+
+    /** An error about a data set as a whole, with no position. */
+    public DataException(String message) {
+        super(message);
+        this.file = null;
+        this.line = 0;
+        this.column = 0;
+    }
+
+    /** An error at a 1-based line and column of a file. */
+    public DataException(String file, int line, int column, String what) {
+        super(file + ":" + line + ":" + column + ": error: " + what);
+        this.file = file;
+        this.line = line;
+        this.column = column;
+    }
+
+    /** The file, or null if the error has no position. */
+    public String file() {
+        return file;
+    }
+
+    /** 1-based line, 0 if none. */
+    public int line() {
+        return line;
+    }
+
+    /** 1-based column, 0 if none. */
+    public int column() {
+        return column;
+    }
+}
