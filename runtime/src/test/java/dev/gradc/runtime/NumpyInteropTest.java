@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,19 +39,20 @@ class NumpyInteropTest {
     static Run python(String script, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (InputStream out = p.getInputStream()) {
-            // Read on this thread after the wait would risk a full pipe; outputs here are tiny, so read first.
-            String text = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Run(-1, "timed out\n" + text);
-            }
-            return new Run(p.exitValue(), text);
+        // Output goes to a file, so a hung python cannot block us on a full pipe and the timeout holds.
+        Path log = Files.createTempFile("gradc-python", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            boolean done = p.waitFor(30, TimeUnit.SECONDS);
+            if (!done) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            String text = Files.readString(log);
+            return done ? new Run(p.exitValue(), text) : new Run(-1, "timed out after 30 s\n" + text);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 
