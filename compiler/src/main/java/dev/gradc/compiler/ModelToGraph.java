@@ -10,6 +10,7 @@ import dev.gradc.dsl.Dim;
 import dev.gradc.dsl.Expr;
 import dev.gradc.dsl.Model;
 import dev.gradc.dsl.SourcePos;
+import dev.gradc.dsl.Suggestions;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,7 +133,7 @@ public final class ModelToGraph {
     private Node call(Expr.Call call) {
         Functions.Function f = Functions.ALL.get(call.function());
         if (f == null) {
-            throw error(call.pos(), "unknown function '" + call.function() + "'" + suggestion(call.function()));
+            throw error(call.pos(), "unknown function '" + call.function() + "'" + Suggestions.didYouMean(call.function(), Functions.ALL.keySet()));
         }
         int n = call.args().size();
         if (n < f.minArgs() || n > f.maxArgs()) {
@@ -147,35 +148,6 @@ public final class ModelToGraph {
         }
         b.at(call.pos());
         return f.build(args);
-    }
-
-    private static String suggestion(String name) {
-        String best = null;
-        int bestDistance = 3;
-        for (String known : Functions.ALL.keySet()) {
-            int d = editDistance(name, known);
-            if (d < bestDistance) {
-                best = known;
-                bestDistance = d;
-            }
-        }
-        return best == null ? "" : " (did you mean '" + best + "'?)";
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private CompileException error(SourcePos pos, String message) {

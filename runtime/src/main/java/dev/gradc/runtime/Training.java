@@ -32,6 +32,7 @@ public final class Training {
         }
     }
 
+    /** {@code nanos}: time spent in {@link Trainer#step()}. */
     public record Result(double loss, double accuracy, int correct, int total, long nanos) {}
 
     /** Checks that the trainer's first two inputs fit this data; throws {@link DataException} otherwise. */
@@ -60,7 +61,7 @@ public final class Training {
         Rng rng = new Rng(c.seed());
         int cursor = n; // forces a shuffle before the first batch
         TensorView x = t.input(t.inputs().get(0).name()), y = t.input(t.inputs().get(1).name());
-        long start = System.nanoTime();
+        long nanos = 0; // in step() alone, not feeding or progress
         for (int step = 0; step < c.steps(); step++) {
             if (cursor >= n) {
                 if (batch < n) shuffle(order, rng);
@@ -77,14 +78,15 @@ public final class Training {
             x.copyFrom(b == batch ? xs : java.util.Arrays.copyOf(xs, b * f));
             y.copyFrom(b == batch ? ys : java.util.Arrays.copyOf(ys, b));
             t.setLearningRate(c.rateAt(step));
+            long start = System.nanoTime();
             t.step();
+            nanos += System.nanoTime() - start;
             if (c.printEvery() > 0 && ((step + 1) % c.printEvery() == 0 || step == 0)) {
                 Result r = evaluate(t, data, c.signedLabels(), 0);
                 progress.accept(String.format("step %4d/%d  loss %.6f  accuracy %5.1f%%  lr %.4f",
                         step + 1, c.steps(), t.loss(), 100 * r.accuracy(), c.rateAt(step)));
             }
         }
-        long nanos = System.nanoTime() - start;
         Result r = evaluate(t, data, c.signedLabels(), nanos);
         return new Result(t.loss(), r.accuracy(), r.correct(), r.total(), nanos);
     }

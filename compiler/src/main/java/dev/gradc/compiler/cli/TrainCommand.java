@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %d steps, %s%n", dataset.name(), dataset.size(),
                 Math.min(batchSize, dataset.size()), steps, describeRate(config));
         Training.Result r = Training.fit(trainer, dataset, config, line -> out.println(line));
-        out.printf(Locale.ROOT, "final loss %.6f, training accuracy %.1f%% (%d/%d), %.1f ms (%.1f µs per step)%n",
+        out.printf(Locale.ROOT, "final loss %.6f, training accuracy %.1f%% (%d/%d); %.1f ms in step(), %.1f µs per step%n",
                 r.loss(), 100 * r.accuracy(), r.correct(), r.total(), r.nanos() / 1e6, r.nanos() / 1e3 / steps);
         Path target = save != null ? save : Path.of(c.model().name() + ".npz");
         try {

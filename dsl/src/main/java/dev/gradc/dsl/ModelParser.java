@@ -1,0 +1,515 @@
+package dev.gradc.dsl;
+
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.JavaToken;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.Position;
+import com.github.javaparser.Problem;
+import com.github.javaparser.TokenRange;
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.Modifier;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.NodeList;
+import com.github.javaparser.ast.body.BodyDeclaration;
+import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
+import com.github.javaparser.ast.body.FieldDeclaration;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.body.TypeDeclaration;
+import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.BinaryExpr;
+import com.github.javaparser.ast.expr.DoubleLiteralExpr;
+import com.github.javaparser.ast.expr.EnclosedExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.IntegerLiteralExpr;
+import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
+import com.github.javaparser.ast.stmt.ReturnStmt;
+import com.github.javaparser.ast.stmt.Statement;
+import dev.gradc.runtime.Initializer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Parses a {@code .grad} file with JavaParser and elaborates it into a {@link Model}: constants
+ * folded, helper methods inlined at their call sites, names resolved. Methods are named after the
+ * grammar rules they check. Anything outside the language is a {@link CompileException} at its
+ * position; nothing else escapes for bad input.
+ */
+public final class ModelParser {
+    private static final String BATCH = "batch";
+
+    private final Source source;
+    private final Map<String, SourcePos> declared = new HashMap<>();
+    private final Map<String, Model.Constant> constants = new LinkedHashMap<>();
+    private final Map<String, Model.InputDecl> inputs = new LinkedHashMap<>();
+    private final Map<String, Model.ParamDecl> params = new LinkedHashMap<>();
+    private final Map<String, MethodDeclaration> methods = new LinkedHashMap<>();
+    private final Deque<String> inlining = new ArrayDeque<>();
+    private Model.OptimizerDecl optimizer;
+
+    private ModelParser(Source source) {
+        this.source = source;
+    }
+
+    public static Model parse(Source source) {
+        return new ModelParser(source).modelFile();
+    }
+
+    // modelFile: classDeclaration, alone
+
+    private Model modelFile() {
+        ParserConfiguration config = new ParserConfiguration()
+                .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)
+                .setTabSize(1)
+                .setAttributeComments(false);
+        ParseResult<CompilationUnit> result;
+        try {
+            result = new JavaParser(config).parse(source.text());
+        } catch (RuntimeException e) { // the parser's own failure on odd input is still the file's error
+            throw error(new SourcePos(1, 1), "syntax error: " + firstLine(e.getMessage()));
+        }
+        if (!result.isSuccessful() || result.getResult().isEmpty()) throw syntaxError(result.getProblems());
+        CompilationUnit unit = result.getResult().get();
+        unit.getPackageDeclaration().ifPresent(p -> { throw unsupported(p, "package declaration"); });
+        if (!unit.getImports().isEmpty()) throw unsupported(unit.getImports().get(0), "import");
+        if (unit.getTypes().isEmpty()) throw error(new SourcePos(1, 1), "expected a class declaring the model");
+        if (unit.getTypes().size() > 1) throw error(pos(unit.getType(1)), "a model file declares exactly one class");
+        return classDeclaration(unit.getType(0));
+    }
+
+    private CompileException syntaxError(List<Problem> problems) {
+        if (problems.isEmpty()) return error(new SourcePos(1, 1), "syntax error");
+        Problem p = problems.get(0);
+        SourcePos at = p.getLocation().flatMap(l -> l.getBegin().getRange()).map(r -> pos(r.begin)).orElse(null);
+        String message = firstLine(p.getMessage());
+        if (at == null) {
+            Matcher m = Pattern.compile("line (\\d+), column (\\d+)").matcher(message);
+            at = m.find() ? new SourcePos(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : new SourcePos(1, 1);
+        }
+        Matcher found = Pattern.compile("Found (.*?), expected (.*)").matcher(message);
+        if (found.find()) {
+            String expected = found.group(2).trim();
+            boolean oneChoice = !expected.startsWith("one of");
+            return error(at, "syntax error: unexpected " + found.group(1).trim() + (oneChoice ? ", expected " + expected : ""));
+        }
+        return error(at, "syntax error: " + message.replaceFirst("^Parse error\\.\\s*", ""));
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) return "malformed input";
+        int nl = text.indexOf('\n');
+        return (nl < 0 ? text : text.substring(0, nl)).trim();
+    }
+
+    // classDeclaration: 'class' NAME '{' member* '}'
+
+    private Model classDeclaration(TypeDeclaration<?> type) {
+        if (!(type instanceof ClassOrInterfaceDeclaration cls) || cls.isInterface()) {
+            throw unsupported(type, describe(type));
+        }
+        if (!cls.getAnnotations().isEmpty()) throw unsupported(cls.getAnnotation(0), "annotation");
+        if (!cls.getTypeParameters().isEmpty()) throw unsupported(cls.getTypeParameter(0), "type parameter");
+        if (!cls.getExtendedTypes().isEmpty()) throw unsupported(cls.getExtendedTypes(0), "extends clause");
+        if (!cls.getImplementedTypes().isEmpty()) throw unsupported(cls.getImplementedTypes(0), "implements clause");
+        if (!cls.getPermittedTypes().isEmpty()) throw unsupported(cls.getPermittedTypes().get(0), "permits clause");
+        // Methods first, so a field's position in the file does not decide what a method may call.
+        for (BodyDeclaration<?> member : cls.getMembers()) {
+            if (member instanceof MethodDeclaration m) {
+                declare(m.getNameAsString(), pos(m.getName()));
+                methods.put(m.getNameAsString(), m);
+            }
+        }
+        for (BodyDeclaration<?> member : cls.getMembers()) {
+            if (member instanceof FieldDeclaration f) field(f);
+            else if (!(member instanceof MethodDeclaration)) throw unsupported(member, describe(member));
+        }
+        Expr loss = null;
+        List<Model.OutputDecl> outputs = new ArrayList<>();
+        for (MethodDeclaration m : methods.values()) {
+            methodSignature(m);
+            if (!m.getParameters().isEmpty()) {
+                inlineCall(m, List.of(), pos(m.getName()), false); // checks the body once even if never called
+                continue;
+            }
+            Expr value = inlineCall(m, List.of(), pos(m.getName()), true);
+            if (m.getNameAsString().equals("loss")) loss = value;
+            else outputs.add(new Model.OutputDecl(m.getNameAsString(), value, pos(m.getName())));
+        }
+        return new Model(source, cls.getNameAsString(), List.copyOf(constants.values()), List.copyOf(inputs.values()),
+                List.copyOf(params.values()), loss, outputs, optimizer);
+    }
+
+    private void declare(String name, SourcePos at) {
+        if (name.equals(BATCH)) throw error(at, "'batch' is reserved for the batch dimension");
+        SourcePos first = declared.putIfAbsent(name, at);
+        if (first != null) throw error(at, "'" + name + "' is already declared at line " + first.line());
+    }
+
+    // field: constantField | inputField | paramField | optimizerField
+
+    private void field(FieldDeclaration f) {
+        if (!f.getAnnotations().isEmpty()) throw unsupported(f.getAnnotation(0), "annotation");
+        boolean isStatic = f.hasModifier(Modifier.Keyword.STATIC), isFinal = f.hasModifier(Modifier.Keyword.FINAL);
+        for (Modifier m : f.getModifiers()) {
+            Modifier.Keyword k = m.getKeyword();
+            if (k != Modifier.Keyword.STATIC && k != Modifier.Keyword.FINAL) throw unsupported(m, "'" + k.asString() + "' modifier");
+        }
+        String type = f.getElementType().asString();
+        if (f.getElementType().getArrayLevel() > 0 || f.getVariables().stream().anyMatch(v -> v.getType().isArrayType())) {
+            throw unsupported(f.getElementType(), "array field");
+        }
+        for (VariableDeclarator v : f.getVariables()) {
+            String name = v.getNameAsString();
+            if (v.getInitializer().isEmpty()) {
+                throw error(pos(v.getName()), "'" + name + "' needs an initializer, as in `" + type + " " + name + " = ...;`");
+            }
+            Expression init = v.getInitializer().get();
+            if (isStatic && isFinal && (type.equals("int") || type.equals("double"))) {
+                constantField(name, type.equals("int"), init, pos(v.getName()));
+            } else if (isStatic || isFinal) {
+                throw error(pos(f), "only `static final int` and `static final double` constants take modifiers");
+            } else if (type.equals("Input")) {
+                inputField(name, init, pos(v.getName()));
+            } else if (type.equals("Param")) {
+                paramField(name, init, pos(v.getName()));
+            } else if (type.equals("Optimizer")) {
+                optimizerField(name, init, pos(v.getName()));
+            } else {
+                throw error(pos(f.getElementType()), "unsupported field type '" + type
+                        + "'; expected Input, Param, Optimizer, or static final int/double");
+            }
+        }
+    }
+
+    // constantField: 'static' 'final' ('int' | 'double') NAME '=' constant ';'
+
+    private void constantField(String name, boolean isInt, Expression init, SourcePos at) {
+        declare(name, at);
+        Expr.Num value = constant(init, Map.of());
+        if (isInt && !value.integral()) throw error(pos(init), "'" + name + "' is an int constant but its value is not an int");
+        constants.put(name, new Model.Constant(name, value.value(), isInt, at));
+    }
+
+    // inputField: 'Input' NAME '=' 'input' '(' dim (',' dim)* ')' ';'
+
+    private void inputField(String name, Expression init, SourcePos at) {
+        declare(name, at);
+        MethodCallExpr call = fieldCall(init, "an input is declared as `Input " + name + " = input(batch, ...);`");
+        if (!call.getNameAsString().equals("input")) {
+            throw error(pos(call.getName()), "an input is declared with input(dims...), not " + call.getNameAsString() + "(...)");
+        }
+        List<Dim> shape = new ArrayList<>();
+        for (Expression arg : call.getArguments()) shape.add(dim(arg, true));
+        inputs.put(name, new Model.InputDecl(name, shape, at));
+    }
+
+    // paramField: 'Param' NAME '=' initializer '(' number* dim* ')' ';'
+
+    private void paramField(String name, Expression init, SourcePos at) {
+        declare(name, at);
+        String known = Arrays.stream(Initializer.values()).map(i -> i.functionName).collect(Collectors.joining(", "));
+        MethodCallExpr call = fieldCall(init, "a parameter is declared with an initializer, one of " + known);
+        Initializer initializer = Initializer.byName(call.getNameAsString());
+        if (initializer == null) {
+            throw error(pos(call.getName()), "unknown initializer '" + call.getNameAsString() + "'; known initializers: " + known);
+        }
+        NodeList<Expression> args = call.getArguments();
+        int scalars = initializer.scalars.size();
+        if (args.size() < scalars) {
+            throw error(pos(call.getName()), initializer.functionName + " needs " + String.join(", ", initializer.scalars)
+                    + " before the shape, as in " + initializer.functionName + "(" + String.join(", ", initializer.scalars) + ", dims...)");
+        }
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < scalars; i++) values.add(constant(args.get(i), Map.of()).value());
+        List<Integer> shape = new ArrayList<>();
+        for (int i = scalars; i < args.size(); i++) shape.add(dim(args.get(i), false).size());
+        params.put(name, new Model.ParamDecl(name, initializer, values, shape, at));
+    }
+
+    // optimizerField: 'Optimizer' NAME '=' NAME '(' constant* ')' ';'
+
+    private void optimizerField(String name, Expression init, SourcePos at) {
+        declare(name, at);
+        MethodCallExpr call = fieldCall(init, "an optimizer is declared as `Optimizer " + name + " = sgd(0.1);`");
+        if (optimizer != null) throw error(at, "a model has one optimizer; another is declared at line " + optimizer.pos().line());
+        List<Expr> args = new ArrayList<>();
+        for (Expression arg : call.getArguments()) args.add(constant(arg, Map.of()));
+        optimizer = new Model.OptimizerDecl(call.getNameAsString(), args, pos(call.getName()));
+    }
+
+    private MethodCallExpr fieldCall(Expression init, String expected) {
+        if (init instanceof MethodCallExpr call && call.getScope().isEmpty() && call.getTypeArguments().isEmpty()) return call;
+        throw error(pos(init), expected);
+    }
+
+    /** A positive int constant, or {@code batch} where allowed. */
+    private Dim dim(Expression e, boolean batchAllowed) {
+        if (e instanceof NameExpr n && n.getNameAsString().equals(BATCH) && !constants.containsKey(BATCH)) {
+            if (!batchAllowed) throw error(pos(e), "a parameter's shape is fixed: batch is not allowed here");
+            return Dim.BATCH;
+        }
+        Expr.Num n = constant(e, Map.of());
+        if (!n.integral()) throw error(pos(e), "a dimension must be an int, got " + n.value());
+        if (n.value() < 1) throw error(pos(e), "a dimension must be positive, got " + (long) n.value());
+        return Dim.of((int) n.value());
+    }
+
+    /** An expression that must fold to a number. */
+    private Expr.Num constant(Expression e, Map<String, Expr> scope) {
+        Expr value = expression(e, scope);
+        if (value instanceof Expr.Num n) return n;
+        throw error(pos(e), "expected a constant number here");
+    }
+
+    // method: 'Tensor' NAME '(' ('Tensor' NAME (',' 'Tensor' NAME)*)? ')' block
+
+    private void methodSignature(MethodDeclaration m) {
+        if (!m.getModifiers().isEmpty()) throw unsupported(m.getModifiers().get(0), "'" + m.getModifiers().get(0).getKeyword().asString() + "' modifier");
+        if (!m.getAnnotations().isEmpty()) throw unsupported(m.getAnnotation(0), "annotation");
+        if (!m.getTypeParameters().isEmpty()) throw unsupported(m.getTypeParameter(0), "type parameter");
+        if (!m.getThrownExceptions().isEmpty()) throw unsupported(m.getThrownException(0), "throws clause");
+        if (!m.getType().asString().equals("Tensor")) {
+            throw error(pos(m.getType()), "a method returns Tensor, not " + m.getType().asString());
+        }
+        for (Parameter p : m.getParameters()) {
+            if (!p.getType().asString().equals("Tensor") || p.isVarArgs()) {
+                throw error(pos(p.getType()), "a method parameter is a Tensor, not " + p.getType().asString() + (p.isVarArgs() ? "..." : ""));
+            }
+        }
+        if (m.getBody().isEmpty()) throw error(pos(m.getName()), "method '" + m.getNameAsString() + "' needs a body");
+    }
+
+    /** Elaborates a call of method {@code m}: its body with the parameters bound to {@code args}. */
+    private Expr inlineCall(MethodDeclaration m, List<Expr> args, SourcePos at, boolean checkedArity) {
+        String name = m.getNameAsString();
+        if (inlining.contains(name)) throw error(at, "recursive call to '" + name + "'");
+        Map<String, Expr> scope = new HashMap<>();
+        for (int i = 0; i < m.getParameters().size(); i++) {
+            Parameter p = m.getParameter(i);
+            // A body checked without a call binds parameters to themselves: a placeholder input.
+            Expr value = checkedArity ? args.get(i) : new Expr.InputRef(p.getNameAsString(), pos(p.getName()));
+            if (scope.put(p.getNameAsString(), value) != null) {
+                throw error(pos(p.getName()), "'" + p.getNameAsString() + "' is already a parameter of '" + name + "'");
+            }
+        }
+        inlining.push(name);
+        try {
+            return block(m, m.getBody().get(), scope);
+        } finally {
+            inlining.pop();
+        }
+    }
+
+    // block: '{' localDeclaration* returnStatement '}'
+
+    private Expr block(MethodDeclaration m, BlockStmt body, Map<String, Expr> scope) {
+        Expr result = null;
+        for (Statement s : body.getStatements()) {
+            if (result != null) throw error(pos(s), "unreachable statement after return");
+            if (s instanceof ReturnStmt r) {
+                if (r.getExpression().isEmpty()) throw error(pos(r), "return needs a value");
+                result = expression(r.getExpression().get(), scope);
+            } else if (s instanceof ExpressionStmt es && es.getExpression() instanceof VariableDeclarationExpr decl) {
+                localDeclaration(decl, scope);
+            } else {
+                throw unsupported(s, describe(s));
+            }
+        }
+        if (result == null) throw error(pos(m.getName()), "method '" + m.getNameAsString() + "' must end with a return statement");
+        return result;
+    }
+
+    // localDeclaration: ('Tensor' | 'int' | 'double') NAME '=' expression (',' NAME '=' expression)* ';'
+
+    private void localDeclaration(VariableDeclarationExpr decl, Map<String, Expr> scope) {
+        for (Modifier mod : decl.getModifiers()) {
+            if (mod.getKeyword() != Modifier.Keyword.FINAL) throw unsupported(mod, "'" + mod.getKeyword().asString() + "' modifier");
+        }
+        if (!decl.getAnnotations().isEmpty()) throw unsupported(decl.getAnnotation(0), "annotation");
+        for (VariableDeclarator v : decl.getVariables()) {
+            String type = v.getTypeAsString();
+            String name = v.getNameAsString();
+            if (!type.equals("Tensor") && !type.equals("int") && !type.equals("double")) {
+                throw error(pos(v.getType()), "a local variable is a Tensor, int or double, not " + type);
+            }
+            if (v.getInitializer().isEmpty()) throw error(pos(v.getName()), "'" + name + "' needs a value");
+            if (name.equals(BATCH)) throw error(pos(v.getName()), "'batch' is reserved for the batch dimension");
+            if (scope.containsKey(name)) throw error(pos(v.getName()), "'" + name + "' is already defined in this method");
+            Expr value = expression(v.getInitializer().get(), scope);
+            if (!type.equals("Tensor")) {
+                if (!(value instanceof Expr.Num n)) {
+                    throw error(pos(v.getInitializer().get()), "'" + name + "' is declared " + type + " but its value is not a constant");
+                }
+                if (type.equals("int") && !n.integral()) {
+                    throw error(pos(v.getInitializer().get()), "'" + name + "' is declared int but its value is not an int");
+                }
+                if (type.equals("double")) value = new Expr.Num(n.value(), false, n.pos());
+            }
+            scope.put(name, value);
+        }
+    }
+
+    // expression: literal | NAME | '(' expression ')' | '-' expression | expression op expression | call
+
+    private Expr expression(Expression e, Map<String, Expr> scope) {
+        if (e instanceof EnclosedExpr enclosed) return expression(enclosed.getInner(), scope);
+        if (e instanceof IntegerLiteralExpr i) {
+            Number n = i.asNumber();
+            if (n instanceof Long) throw error(pos(e), "int literal out of range: " + i.getValue());
+            return new Expr.Num(n.intValue(), true, pos(e));
+        }
+        if (e instanceof DoubleLiteralExpr d) {
+            if (d.getValue().endsWith("f") || d.getValue().endsWith("F")) throw unsupported(e, "float literal (write " + d.getValue().replaceAll("[fF]$", "") + ")");
+            return new Expr.Num(d.asDouble(), false, pos(e));
+        }
+        if (e instanceof NameExpr n) return name(n.getNameAsString(), pos(e), scope);
+        if (e instanceof UnaryExpr u) return unary(u, scope);
+        if (e instanceof BinaryExpr b) return binary(b, scope);
+        if (e instanceof MethodCallExpr call) return call(call, scope);
+        throw unsupported(e, describe(e));
+    }
+
+    private Expr name(String name, SourcePos at, Map<String, Expr> scope) {
+        Expr local = scope.get(name);
+        if (local != null) return local;
+        Model.Constant c = constants.get(name);
+        if (c != null) return new Expr.Num(c.value(), c.integral(), at);
+        if (inputs.containsKey(name)) return new Expr.InputRef(name, at);
+        if (params.containsKey(name)) return new Expr.ParamRef(name, at);
+        if (name.equals(BATCH)) return new Expr.Batch(at);
+        if (methods.containsKey(name)) throw error(at, "'" + name + "' is a method; call it as " + name + "(...)");
+        List<String> known = new ArrayList<>(scope.keySet());
+        known.addAll(constants.keySet());
+        known.addAll(inputs.keySet());
+        known.addAll(params.keySet());
+        known.add(BATCH);
+        throw error(at, "unknown name '" + name + "'" + Suggestions.didYouMean(name, known));
+    }
+
+    private Expr unary(UnaryExpr u, Map<String, Expr> scope) {
+        Expr x = expression(u.getExpression(), scope);
+        switch (u.getOperator()) {
+            case PLUS:
+                return x;
+            case MINUS:
+                if (x instanceof Expr.Num n) return new Expr.Num(-n.value(), n.integral(), pos(u));
+                return new Expr.Call("neg", List.of(x), pos(u));
+            default:
+                throw unsupported(u, "'" + u.getOperator().asString() + "' operator");
+        }
+    }
+
+    private Expr binary(BinaryExpr b, Map<String, Expr> scope) {
+        String function;
+        switch (b.getOperator()) {
+            case PLUS: function = "add"; break;
+            case MINUS: function = "sub"; break;
+            case MULTIPLY: function = "mul"; break;
+            case DIVIDE: function = "div"; break;
+            case REMAINDER: function = "rem"; break;
+            default: throw error(operatorPos(b), "unsupported Java construct: '" + b.getOperator().asString() + "' operator");
+        }
+        Expr left = expression(b.getLeft(), scope), right = expression(b.getRight(), scope);
+        SourcePos at = operatorPos(b);
+        if (left instanceof Expr.Num l && right instanceof Expr.Num r) return fold(function, l, r, at);
+        if (function.equals("rem")) throw error(at, "'%' works on constants only");
+        return new Expr.Call(function, List.of(left, right), at);
+    }
+
+    /** Java's arithmetic on constants: int op int stays int (division truncates), else double. */
+    private Expr.Num fold(String function, Expr.Num l, Expr.Num r, SourcePos at) {
+        boolean ints = l.integral() && r.integral();
+        if (ints) {
+            long a = (long) l.value(), b = (long) r.value();
+            if ((function.equals("div") || function.equals("rem")) && b == 0) throw error(at, "division by zero in a constant");
+            long v;
+            switch (function) {
+                case "add": v = a + b; break;
+                case "sub": v = a - b; break;
+                case "mul": v = a * b; break;
+                case "div": v = a / b; break;
+                default: v = a % b; break;
+            }
+            if (v != (int) v) throw error(at, "int constant overflows: " + v);
+            return new Expr.Num(v, true, at);
+        }
+        double a = l.value(), b = r.value(), v;
+        switch (function) {
+            case "add": v = a + b; break;
+            case "sub": v = a - b; break;
+            case "mul": v = a * b; break;
+            case "div": v = a / b; break;
+            default: v = a % b; break;
+        }
+        return new Expr.Num(v, false, at);
+    }
+
+    // call: NAME '(' (expression (',' expression)*)? ')'   a helper is inlined, a built-in kept
+
+    private Expr call(MethodCallExpr call, Map<String, Expr> scope) {
+        if (call.getScope().isPresent()) throw unsupported(call, "method call on a receiver (" + call.getScope().get() + "." + call.getNameAsString() + ")");
+        if (call.getTypeArguments().isPresent()) throw unsupported(call, "type arguments");
+        SourcePos at = pos(call.getName());
+        List<Expr> args = new ArrayList<>();
+        for (Expression arg : call.getArguments()) args.add(expression(arg, scope));
+        MethodDeclaration m = methods.get(call.getNameAsString());
+        if (m == null) return new Expr.Call(call.getNameAsString(), args, at);
+        methodSignature(m);
+        if (args.size() != m.getParameters().size()) {
+            throw error(at, "wrong number of arguments to '" + m.getNameAsString() + "': expected "
+                    + m.getParameters().size() + ", got " + args.size());
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof Expr.Batch) throw error(args.get(i).pos(), "batch is a dimension, not a tensor");
+        }
+        return inlineCall(m, args, at, true);
+    }
+
+    // positions and errors
+
+    private SourcePos pos(Node n) {
+        return n.getBegin().map(ModelParser::pos).orElse(new SourcePos(1, 1));
+    }
+
+    private static SourcePos pos(Position p) {
+        return new SourcePos(p.line, p.column);
+    }
+
+    /** The position of a binary expression's operator token, so errors point at the {@code +}. */
+    private SourcePos operatorPos(BinaryExpr b) {
+        JavaToken t = b.getLeft().getTokenRange().map(TokenRange::getEnd).flatMap(JavaToken::getNextToken).orElse(null);
+        while (t != null && t.getCategory().isWhitespaceOrComment()) t = t.getNextToken().orElse(null);
+        if (t != null && t.getRange().isPresent()) return pos(t.getRange().get().begin);
+        return pos(b);
+    }
+
+    private CompileException error(SourcePos at, String message) {
+        return new CompileException(source, at, message);
+    }
+
+    private CompileException unsupported(Node n, String what) {
+        return error(pos(n), "unsupported Java construct: " + what);
+    }
+
+    /** "IfStmt" -> "if statement", "ConditionalExpr" -> "conditional expression". */
+    private static String describe(Node n) {
+        String simple = n.getClass().getSimpleName()
+                .replaceAll("Stmt$", "Statement").replaceAll("Expr$", "Expression").replaceAll("Declaration$", "Declaration");
+        return simple.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+    }
+}
