@@ -11,7 +11,8 @@ import dev.gradc.runtime.CompiledTrainer;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.TensorView;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,9 +60,11 @@ class GradientPropertyTest {
         t.setLearningRate(0); // a step then leaves the parameters as they are
         t.step();
         double loss = t.loss();
+        Map<String, double[]> gradients = new LinkedHashMap<>(); // read now: later steps overwrite them
+        for (String p : c.trained().grads().keySet()) gradients.put(p, t.grad(p).toDoubleArray());
         for (TensorInfo p : t.params()) {
-            if (!c.trained().grads().containsKey(p.name())) continue;
-            double[] analytic = t.grad(p.name()).toDoubleArray();
+            double[] analytic = gradients.get(p.name());
+            if (analytic == null) continue;
             TensorView param = t.param(p.name());
             for (int i = 0; i < analytic.length; i++) {
                 double saved = param.get(i);

@@ -116,16 +116,17 @@ final class RandomModel {
         return f + "(" + tensor(inner, depth - 1) + ", " + axis + ")";
     }
 
-    /** Reshape from the same elements laid out as one dimension (plus batch, if any). */
+    /** Reshape from the same elements laid out as one dimension (after the batch dimensions, if any). */
     private String reshape(int[] shape, int depth) {
         if (shape.length == 0) return leaf(shape);
-        int fixed = 1;
-        boolean batch = false;
+        int fixed = 1, batches = 0;
         for (int d : shape) {
-            if (d == BATCH) batch = true;
+            if (d == BATCH) batches++;
             else fixed *= d;
         }
-        int[] inner = batch ? new int[] {BATCH, fixed} : new int[] {fixed};
+        int[] inner = new int[batches + 1];
+        java.util.Arrays.fill(inner, BATCH);
+        inner[batches] = fixed;
         StringBuilder dims = new StringBuilder();
         for (int d : shape) dims.append(", ").append(d == BATCH ? "batch" : Integer.toString(d));
         return "reshape(" + tensor(inner, depth - 1) + dims + ")";

@@ -60,6 +60,7 @@ public final class GraphBuilder {
     }
 
     public Node apply(Op op, Object attr, Node... inputs) {
+        if (op instanceof Elementwise) inputs = absorbBroadcasts(op, attr, inputs);
         List<Shape> shapes = new ArrayList<>();
         for (Node in : inputs) shapes.add(in.shape);
         Shape shape;
@@ -69,6 +70,27 @@ public final class GraphBuilder {
             throw new CompileException(source, pos, e.getMessage());
         }
         return make(op, attr, shape, inputs);
+    }
+
+    /** Element-wise ops broadcast their inputs themselves: an explicit broadcast that changes nothing about the result is dropped. */
+    private static Node[] absorbBroadcasts(Op op, Object attr, Node[] inputs) {
+        Node[] out = inputs.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].op != Broadcast.OP) continue;
+            Node[] without = out.clone();
+            without[i] = out[i].input(0);
+            List<Shape> before = new ArrayList<>(), after = new ArrayList<>();
+            for (int k = 0; k < out.length; k++) {
+                before.add(out[k].shape);
+                after.add(without[k].shape);
+            }
+            try {
+                if (op.shape(after, attr).equals(op.shape(before, attr))) out = without;
+            } catch (ShapeException e) {
+                // keep the broadcast
+            }
+        }
+        return out;
     }
 
     private Node make(Op op, Object attr, Shape shape, Node... inputs) {

@@ -25,6 +25,11 @@ public final class Broadcast extends Op {
     }
 
     @Override
+    public String attrText(Object attr) {
+        return attr.toString();
+    }
+
+    @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
         return List.of(b.sumTo(grad, node.input(0).shape));
     }

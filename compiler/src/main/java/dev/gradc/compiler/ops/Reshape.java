@@ -27,6 +27,11 @@ public final class Reshape extends Op {
     }
 
     @Override
+    public String attrText(Object attr) {
+        return attr.toString();
+    }
+
+    @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
         return List.of(b.reshape(grad, node.input(0).shape));
     }

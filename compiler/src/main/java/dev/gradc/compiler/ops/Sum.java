@@ -58,7 +58,8 @@ public final class Sum extends Op {
     @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
         Node x = node.input(0);
-        Node kept = b.reshape(grad, keptShape(x.shape, (Axes) node.attr));
+        // A scalar gradient broadcasts as it is; otherwise the summed axes come back as size 1 first.
+        Node kept = grad.shape.rank() == 0 ? grad : b.reshape(grad, keptShape(x.shape, (Axes) node.attr));
         return List.of(b.broadcast(kept, x.shape));
     }
 
