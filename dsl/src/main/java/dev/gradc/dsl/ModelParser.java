@@ -92,22 +92,30 @@ public final class ModelParser {
         return classDeclaration(unit.getType(0));
     }
 
+    /**
+     * JavaParser's first problem, made short: a missing {@code ;} or {@code )} is reported just after
+     * the last good token, like javac; anything else at the unexpected token.
+     */
     private CompileException syntaxError(List<Problem> problems) {
         if (problems.isEmpty()) return error(new SourcePos(1, 1), "syntax error");
         Problem p = problems.get(0);
-        SourcePos at = p.getLocation().flatMap(l -> l.getBegin().getRange()).map(r -> pos(r.begin)).orElse(null);
         String message = firstLine(p.getMessage());
-        if (at == null) {
-            Matcher m = Pattern.compile("line (\\d+), column (\\d+)").matcher(message);
-            at = m.find() ? new SourcePos(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : new SourcePos(1, 1);
-        }
+        TokenRange range = p.getLocation().orElse(null);
         Matcher found = Pattern.compile("Found (.*?), expected (.*)").matcher(message);
-        if (found.find()) {
-            String expected = found.group(2).trim();
-            boolean oneChoice = !expected.startsWith("one of");
-            return error(at, "syntax error: unexpected " + found.group(1).trim() + (oneChoice ? ", expected " + expected : ""));
+        if (range == null || !found.find()) {
+            Matcher m = Pattern.compile("line (\\d+), column (\\d+)").matcher(message);
+            SourcePos at = m.find() ? new SourcePos(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : new SourcePos(1, 1);
+            return error(at, "syntax error: " + message.replaceFirst("^Parse error\\.\\s*", ""));
         }
-        return error(at, "syntax error: " + message.replaceFirst("^Parse error\\.\\s*", ""));
+        SourcePos unexpected = range.getEnd().getRange().map(r -> pos(r.begin)).orElse(new SourcePos(1, 1));
+        if (found.group(1).equals("<EOF>")) return error(unexpected, "syntax error: unexpected end of file");
+        for (String closer : List.of(";", ")", "]")) {
+            if (found.group(2).contains("\"" + closer + "\"")) {
+                SourcePos after = range.getBegin().getRange().map(r -> new SourcePos(r.end.line, r.end.column + 1)).orElse(unexpected);
+                return error(after, "syntax error: expected '" + closer + "'");
+            }
+        }
+        return error(unexpected, "syntax error: unexpected " + found.group(1).replace('"', '\''));
     }
 
     private static String firstLine(String text) {

@@ -1,0 +1,128 @@
+package dev.gradc.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+
+/** Tiny programs and their elaboration, written inline. */
+class ModelParserTest {
+    static Model parse(String text) {
+        return ModelParser.parse(new Source("T.grad", text));
+    }
+
+    /** The loss of a model with inputs x[batch, 2], y[batch] and params w[2, 3], b[3]. */
+    static String loss(String body) {
+        return ExprPrinter.print(parse("""
+                class T {
+                    static final int N = 3;
+                    static final double RATE = 0.5;
+                    Input x = input(batch, 2), y = input(batch);
+                    Param w = uniform(-1, 1, 2, N), b = zeros(N);
+                    Tensor sq(Tensor t) { return t * t; }
+                    Tensor twice(Tensor t, Tensor u) { Tensor s = t + u; return s + s; }
+                    Tensor loss() { BODY }
+                    Optimizer o = sgd(RATE);
+                }
+                """.replace("BODY", body)).loss());
+    }
+
+    @Test
+    void operatorsBecomeCalls() {
+        assertEquals("sub(add(x, mul(y, b)), div(w, 2))", loss("return x + y * b - w / 2;"));
+        assertEquals("neg(x)", loss("return -x;"));
+        assertEquals("x", loss("return +x;"));
+        assertEquals("mul(add(x, y), b)", loss("return (x + y) * b;"));
+    }
+
+    @Test
+    void constantsFoldWithJavaArithmetic() {
+        assertEquals("1", loss("return 7 / 4;"));
+        assertEquals("1.75", loss("return 7 / 4.0;"));
+        assertEquals("mul(6, x)", loss("return N * 2 * x;"));
+        assertEquals("mul(0.5, x)", loss("return RATE * x;"));
+        assertEquals("-3", loss("return -N;"));
+        assertEquals("1", loss("return 10 % 3;"));
+        assertEquals("add(x, 2.5)", loss("double c = 2 + RATE; return x + c;"));
+        assertEquals("mul(x, 4)", loss("int k = N + 1; return x * k;"));
+    }
+
+    @Test
+    void helpersAreInlined() {
+        assertEquals("mul(matmul(x, w), matmul(x, w))", loss("return sq(matmul(x, w));"));
+        assertEquals("add(add(x, b), add(x, b))", loss("return twice(x, b);"));
+        assertEquals("sum(relu(x), 1)", loss("return sum(relu(x), 1);"));
+    }
+
+    @Test
+    void builtinsAndBatchPassThrough() {
+        assertEquals("reshape(matmul(x, w), batch, 3)", loss("return reshape(matmul(x, w), batch, N);"));
+        assertEquals("unknownFunction(x)", loss("return unknownFunction(x);"));
+    }
+
+    @Test
+    void aLocalUsedTwiceIsOneObject() {
+        Expr.Call e = (Expr.Call) parse("""
+                class T {
+                    Input x = input(batch, 2);
+                    Tensor loss() { Tensor h = relu(x); return h * h; }
+                }
+                """).loss();
+        assertSame(e.args().get(0), e.args().get(1));
+    }
+
+    @Test
+    void theMoonsModel() {
+        Model m = parse("""
+                class Moons {
+                    static final int HIDDEN = 16;
+                    Input x = input(batch, 2);
+                    Input y = input(batch);
+                    Param w1 = uniform(-1, 1, 2, HIDDEN),      b1 = zeros(HIDDEN);
+                    Param w2 = uniform(-1, 1, HIDDEN, HIDDEN), b2 = zeros(HIDDEN);
+                    Param w3 = uniform(-1, 1, HIDDEN, 1),      b3 = zeros(1);
+                    Tensor score(Tensor x) {
+                        Tensor h1 = relu(matmul(x, w1) + b1);
+                        Tensor h2 = relu(matmul(h1, w2) + b2);
+                        return reshape(matmul(h2, w3) + b3, batch);
+                    }
+                    Tensor loss() {
+                        Tensor margin = mean(relu(1 - y * score(x)));
+                        Tensor l2 = sum(w1 * w1) + sum(w2 * w2) + sum(w3 * w3);
+                        return margin + 1e-4 * l2;
+                    }
+                    Tensor predict() { return score(x); }
+                    Optimizer optimizer = sgd(1.0);
+                }
+                """);
+        assertEquals("""
+                model Moons
+                  const HIDDEN = 16
+                  input x [batch, 2]
+                  input y [batch]
+                  param w1 [2, 16] = uniform[-1.0, 1.0]
+                  param b1 [16] = zeros[]
+                  param w2 [16, 16] = uniform[-1.0, 1.0]
+                  param b2 [16] = zeros[]
+                  param w3 [16, 1] = uniform[-1.0, 1.0]
+                  param b3 [1] = zeros[]
+                  loss = add(mean(relu(sub(1, mul(y, reshape(add(matmul(relu(add(matmul(relu(add(matmul(x, w1), b1)), w2), b2)), w3), b3), batch))))), mul(1.0E-4, add(add(sum(mul(w1, w1)), sum(mul(w2, w2))), sum(mul(w3, w3)))))
+                  output predict = reshape(add(matmul(relu(add(matmul(relu(add(matmul(x, w1), b1)), w2), b2)), w3), b3), batch)
+                  optimizer sgd(1.0)
+                """, ExprPrinter.print(m));
+    }
+
+    @Test
+    void operatorPositionIsTheOperatorToken() {
+        Expr e = parse("class T {\n    Input x = input(batch);\n    Tensor loss() { return x   *   x; }\n}\n").loss();
+        assertEquals(new SourcePos(3, 32), e.pos());
+    }
+
+    @Test
+    void aModelWithoutLossOrOptimizerParses() {
+        Model m = parse("class T { Input x = input(2); Tensor out() { return x * 2; } }");
+        assertEquals(null, m.loss());
+        assertEquals(null, m.optimizer());
+        assertEquals("out", m.outputs().get(0).name());
+    }
+}
