@@ -7,12 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "explain", description = "Print what the compiler derived: the forward, backward and final IR.")
+@Command(name = "explain", description = "Print what the compiler derived at each stage: the elaborated model, the forward, backward and trained IR.")
 final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    enum Stage { forward, backward, trained, all }
+    enum Stage { model, forward, backward, trained, all }
 
     @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
     Path model;
@@ -26,6 +26,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Compilation c = ModelFiles.compile(model, float64, null);
+        if (stage == Stage.model || stage == Stage.all) print("model (elaborated: constants folded, helpers inlined)", dev.gradc.dsl.ExprPrinter.print(c.model()));
         if (stage == Stage.forward || stage == Stage.all) print("forward", c.forward().toString());
         if (stage == Stage.backward || stage == Stage.all) print("backward", c.backward().toString());
         if (stage == Stage.trained || stage == Stage.all) print("trained (with the optimizer's updates)", c.trained().toString());

@@ -42,7 +42,10 @@ public final class Main implements Runnable {
             e.printStackTrace(err);
             return 70;
         });
-        return cli.execute(args);
+        int exit = cli.execute(args);
+        out.flush();
+        err.flush();
+        return exit;
     }
 
     @Override
