@@ -6,7 +6,8 @@ import com.sun.management.ThreadMXBean;
 import dev.gradc.runtime.CompiledTrainer;
 import dev.gradc.runtime.DType;
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** After warm-up, a training step allocates nothing: no boxing, no temporaries, no iterators. */
 class ZeroAllocationTest {
@@ -28,17 +29,10 @@ class ZeroAllocationTest {
         assertEquals(0, bytes, "bytes allocated by 1,000 steps of " + t.modelName());
     }
 
-    @Test
-    void moonsStepAllocatesNothingFloat32() {
-        CompiledTrainer t = TestModels.moons(DType.FLOAT32).newTrainer(100, 1);
-        TestModels.feedRandomInputs(t, 2);
-        t.setLearningRate(1e-3);
-        assertStepsAllocateNothing(t);
-    }
-
-    @Test
-    void moonsStepAllocatesNothingFloat64() {
-        CompiledTrainer t = TestModels.moons(DType.FLOAT64).newTrainer(100, 1);
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void moonsStepAllocatesNothing(DType dtype) {
+        CompiledTrainer t = TestModels.moons(dtype).newTrainer(100, 1);
         TestModels.feedRandomInputs(t, 2);
         t.setLearningRate(1e-3);
         assertStepsAllocateNothing(t);
