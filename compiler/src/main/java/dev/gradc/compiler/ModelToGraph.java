@@ -58,6 +58,11 @@ public final class ModelToGraph {
             throw error(model.loss().pos(), "loss() must return a scalar, but returns a tensor of shape "
                     + loss.shape + "; reduce it with sum(...) or mean(...)");
         }
+        for (Node n : b.graph().needed(List.of(loss))) {
+            if (n.op == dev.gradc.compiler.ops.ArgMax.OP) {
+                throw error(n.pos, "argmax is not differentiable: use it in an output, not in loss()");
+            }
+        }
         b.loss = loss;
         for (Model.OutputDecl out : model.outputs()) b.outputs.put(out.name(), tensor(out.value()));
     }
@@ -123,6 +128,8 @@ public final class ModelToGraph {
             n = params.get(ref.name());
         } else if (e instanceof Expr.Batch) {
             throw error(e.pos(), "batch is a dimension, not a tensor; it can appear only where a shape is expected");
+        } else if (e instanceof Expr.Bool) {
+            throw error(e.pos(), "true and false only say keepDims, as the last argument of a reduction");
         } else {
             n = call((Expr.Call) e);
         }
@@ -144,7 +151,7 @@ public final class ModelToGraph {
         // Arguments first, so that the call's own nodes carry the call's position.
         for (int i = 0; i < n; i++) {
             Expr arg = call.args().get(i);
-            if (!(arg instanceof Expr.Num) && !(arg instanceof Expr.Batch)) tensor(arg);
+            if (!(arg instanceof Expr.Num) && !(arg instanceof Expr.Batch) && !(arg instanceof Expr.Bool)) tensor(arg);
         }
         b.at(call.pos());
         return f.build(args);

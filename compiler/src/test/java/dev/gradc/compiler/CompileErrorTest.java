@@ -48,7 +48,7 @@ class CompileErrorTest {
 
     @Test
     void unknownFunction() {
-        assertError(model("", "sum(sigmoidd(x))"), 5, 32, "unknown function 'sigmoidd'");
+        assertError(model("", "sum(frobnicate(x))"), 5, 32, "unknown function 'frobnicate'");
     }
 
     @Test
@@ -78,6 +78,16 @@ class CompileErrorTest {
     void lossMustBeScalar() {
         assertError(model("", "x * 2"), 5, 30, "loss() must return a scalar, but returns a tensor of shape [batch, 2]; "
                 + "reduce it with sum(...) or mean(...)");
+    }
+
+    @Test
+    void argmaxCannotReachTheLoss() {
+        assertError(model("", "sum(argmax(x) * 2)"), 5, 32, "argmax is not differentiable: use it in an output, not in loss()");
+    }
+
+    @Test
+    void keepDimsOnlyAsLastReductionArgument() {
+        assertError(model("", "sum(x * true)"), 5, 36, "true and false only say keepDims, as the last argument of a reduction");
     }
 
     @Test

@@ -9,6 +9,7 @@ public final class ExprPrinter {
     public static String print(Expr e) {
         if (e instanceof Expr.Num n) return n.integral() ? Long.toString((long) n.value()) : Double.toString(n.value());
         if (e instanceof Expr.Batch) return "batch";
+        if (e instanceof Expr.Bool b) return Boolean.toString(b.value());
         if (e instanceof Expr.InputRef r) return r.name();
         if (e instanceof Expr.ParamRef r) return r.name();
         Expr.Call c = (Expr.Call) e;

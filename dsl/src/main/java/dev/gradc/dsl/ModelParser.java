@@ -386,6 +386,7 @@ public final class ModelParser {
             return new Expr.Num(d.asDouble(), false, pos(e));
         }
         if (e instanceof NameExpr n) return name(n.getNameAsString(), pos(e), scope);
+        if (e instanceof com.github.javaparser.ast.expr.BooleanLiteralExpr b) return new Expr.Bool(b.getValue(), pos(e));
         if (e instanceof UnaryExpr u) return unary(u, scope);
         if (e instanceof BinaryExpr b) return binary(b, scope);
         if (e instanceof MethodCallExpr call) return call(call, scope);
@@ -430,17 +431,24 @@ public final class ModelParser {
             case MULTIPLY: function = "mul"; break;
             case DIVIDE: function = "div"; break;
             case REMAINDER: function = "rem"; break;
+            case GREATER: function = "gt"; break;
+            case GREATER_EQUALS: function = "ge"; break;
+            case LESS: function = "lt"; break;
+            case LESS_EQUALS: function = "le"; break;
+            case EQUALS: function = "eq"; break;
+            case NOT_EQUALS: function = "ne"; break;
             default: throw error(operatorPos(b), "unsupported Java construct: '" + b.getOperator().asString() + "' operator");
         }
         Expr left = expression(b.getLeft(), scope), right = expression(b.getRight(), scope);
         SourcePos at = operatorPos(b);
-        if (left instanceof Expr.Num l && right instanceof Expr.Num r) return fold(function, l, r, at);
+        if (left instanceof Expr.Num l && right instanceof Expr.Num r && fold(function, l, r, at) instanceof Expr.Num n) return n;
         if (function.equals("rem")) throw error(at, "'%' works on constants only");
         return new Expr.Call(function, List.of(left, right), at);
     }
 
-    /** Java's arithmetic on constants: int op int stays int (division truncates), else double. */
-    private Expr.Num fold(String function, Expr.Num l, Expr.Num r, SourcePos at) {
+    /** Java's arithmetic on constants: int op int stays int (division truncates), else double. Comparisons stay calls. */
+    private Expr fold(String function, Expr.Num l, Expr.Num r, SourcePos at) {
+        if (!List.of("add", "sub", "mul", "div", "rem").contains(function)) return null;
         boolean ints = l.integral() && r.integral();
         if (ints) {
             long a = (long) l.value(), b = (long) r.value();

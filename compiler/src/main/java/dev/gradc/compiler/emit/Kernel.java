@@ -7,6 +7,7 @@ import dev.gradc.compiler.ir.Shape;
 import dev.gradc.compiler.ir.Size;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.MatMul;
+import dev.gradc.compiler.ops.Reduce;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ import org.objectweb.asm.commons.Method;
  */
 public final class Kernel {
     private static final Type ARRAYS = Type.getType(java.util.Arrays.class);
+    private static final Type MATH = Type.getType(Math.class);
 
     private final Node node;
     private final GeneratorAdapter g;
@@ -91,9 +93,12 @@ public final class Kernel {
         });
     }
 
-    /** {@code out = 0; out[kept index] += in[i]} over the input's shape. */
-    public void reduceSum(Shape in, Shape kept) {
-        zero(kept.size());
+    /** {@code out = identity; out[kept index] = combine(out[kept index], in[i])} over the input's shape. */
+    public void reduce(Reduce op, Shape in, Shape kept) {
+        int start = g.newLocal(INT_TYPE);
+        g.push(0);
+        g.storeLocal(start);
+        fill(start, local(kept.size()), op.identity);
         List<Size[]> strides = List.of(kept.broadcastStrides(in), in.strides());
         loopNest(sizes(in), strides, index -> {
             g.loadArg(0);
@@ -103,7 +108,71 @@ public final class Kernel {
             g.loadArg(inputArg[0]);
             g.loadLocal(index[1]);
             g.arrayLoad(elem);
-            g.math(GeneratorAdapter.ADD, elem);
+            if (op == Reduce.SUM) g.math(GeneratorAdapter.ADD, elem);
+            else g.invokeStatic(MATH, new Method(op == Reduce.MAX ? "max" : "min", elem, new Type[] {elem, elem}));
+            g.arrayStore(elem);
+        });
+    }
+
+    /** {@code out[o, i] = index of the first largest in[o, k, i]} along {@code axis}. */
+    public void argmax(int axis) {
+        Shape in = node.input(0).shape;
+        Size outerSize = Size.ONE, innerSize = Size.ONE;
+        for (int d = 0; d < axis; d++) outerSize = outerSize.times(in.dimSize(d));
+        for (int d = axis + 1; d < in.rank(); d++) innerSize = innerSize.times(in.dimSize(d));
+        int outer = local(outerSize), n = local(in.dimSize(axis)), inner = local(innerSize);
+        int best = g.newLocal(elem), index = g.newLocal(INT_TYPE), value = g.newLocal(elem);
+        forLoop(outer, o -> forLoop(inner, i -> {
+            ScalarCode.push(g, elem, Double.NEGATIVE_INFINITY);
+            g.storeLocal(best);
+            g.push(0);
+            g.storeLocal(index);
+            forLoop(n, k -> {
+                g.loadArg(inputArg[0]); // value = in[(o*n + k)*inner + i]
+                index(o, n, k);
+                g.loadLocal(inner);
+                g.math(GeneratorAdapter.MUL, INT_TYPE);
+                g.loadLocal(i);
+                g.math(GeneratorAdapter.ADD, INT_TYPE);
+                g.arrayLoad(elem);
+                g.storeLocal(value);
+                Label notLarger = new Label();
+                g.loadLocal(value);
+                g.loadLocal(best);
+                g.ifCmp(elem, GeneratorAdapter.LE, notLarger);
+                g.loadLocal(value);
+                g.storeLocal(best);
+                g.loadLocal(k);
+                g.storeLocal(index);
+                g.mark(notLarger);
+            });
+            g.loadArg(0); // out[o*inner + i] = index
+            index(o, inner, i);
+            g.loadLocal(index);
+            g.cast(INT_TYPE, elem);
+            g.arrayStore(elem);
+        }));
+    }
+
+    /** {@code out[i] = in[i . inputStrides]} over the output's shape: a permuted copy. */
+    public void copyStrided(Size[] inputStrides) {
+        loopNest(sizes(node.shape), List.of(node.shape.strides(), inputStrides), index -> {
+            g.loadArg(0);
+            g.loadLocal(index[0]);
+            g.loadArg(inputArg[0]);
+            g.loadLocal(index[1]);
+            g.arrayLoad(elem);
+            g.arrayStore(elem);
+        });
+    }
+
+    /** {@code out[i] = i}. */
+    public void iota() {
+        forLoop(local(node.shape.size()), i -> {
+            g.loadArg(0);
+            g.loadLocal(i);
+            g.loadLocal(i);
+            g.cast(INT_TYPE, elem);
             g.arrayStore(elem);
         });
     }
@@ -133,7 +202,7 @@ public final class Kernel {
             g.loadLocal(n);
             g.math(GeneratorAdapter.MUL, INT_TYPE);
             g.storeLocal(rowOut);
-            fill(rowOut, n);
+            fill(rowOut, n, 0);
             forLoop(k, p -> {
                 g.loadArg(aArg); // av = A[ta ? p*m + i : i*k + p]
                 if (t.a()) index(p, m, i); else index(i, k, p);
@@ -167,21 +236,14 @@ public final class Kernel {
         g.math(GeneratorAdapter.ADD, INT_TYPE);
     }
 
-    private void zero(Size size) {
-        int start = g.newLocal(INT_TYPE);
-        g.push(0);
-        g.storeLocal(start);
-        fill(start, local(size));
-    }
-
-    /** {@code Arrays.fill(out, start, start + length, 0)}. */
-    private void fill(int start, int length) {
+    /** {@code Arrays.fill(out, start, start + length, value)}. */
+    private void fill(int start, int length, double value) {
         g.loadArg(0);
         g.loadLocal(start);
         g.loadLocal(start);
         g.loadLocal(length);
         g.math(GeneratorAdapter.ADD, INT_TYPE);
-        ScalarCode.push(g, elem, 0);
+        ScalarCode.push(g, elem, value);
         g.invokeStatic(ARRAYS, new Method("fill", Type.VOID_TYPE, new Type[] {array, INT_TYPE, INT_TYPE, elem}));
     }
 

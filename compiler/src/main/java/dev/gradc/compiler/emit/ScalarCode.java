@@ -12,6 +12,7 @@ import org.objectweb.asm.commons.Method;
  */
 public final class ScalarCode {
     private static final Type MATH = Type.getType(Math.class);
+    private static final Type SCALARS = Type.getType(dev.gradc.runtime.Scalars.class);
 
     private final GeneratorAdapter g;
     private final Type elem;
@@ -68,16 +69,37 @@ public final class ScalarCode {
         g.invokeStatic(MATH, new Method(name, Type.DOUBLE_TYPE, repeat(Type.DOUBLE_TYPE, argc)));
     }
 
-    /** 1 where input {@code i} is greater than zero, else 0 (NaN gives 0). */
-    public void greaterThanZero(int i) {
-        Label positive = new Label(), done = new Label();
-        load(i);
-        pushConstant(0);
-        g.ifCmp(elem, GeneratorAdapter.GT, positive);
+    /** {@code Scalars.name(x, constants...)} on input 0 widened to double, narrowed back. */
+    public void invokeRuntime(String name, double... constants) {
+        loadDouble(0);
+        for (double c : constants) g.push(c);
+        g.invokeStatic(SCALARS, new Method(name, Type.DOUBLE_TYPE, repeat(Type.DOUBLE_TYPE, 1 + constants.length)));
+        fromDouble();
+    }
+
+    /** 1 where {@code in0 mode in1} holds, else 0 ({@code GeneratorAdapter.GT}, {@code EQ}, ...; NaN compares false). */
+    public void compare(int mode) {
+        Label holds = new Label(), done = new Label();
+        load(0);
+        load(1);
+        g.ifCmp(elem, mode, holds);
         pushConstant(0);
         g.goTo(done);
-        g.mark(positive);
+        g.mark(holds);
         pushConstant(1);
+        g.mark(done);
+    }
+
+    /** {@code in[mask] != 0 ? whenTrue : whenFalse}, each pushing one value. */
+    public void select(int mask, Runnable whenTrue, Runnable whenFalse) {
+        Label chosen = new Label(), done = new Label();
+        load(mask);
+        pushConstant(0);
+        g.ifCmp(elem, GeneratorAdapter.NE, chosen);
+        whenFalse.run();
+        g.goTo(done);
+        g.mark(chosen);
+        whenTrue.run();
         g.mark(done);
     }
 

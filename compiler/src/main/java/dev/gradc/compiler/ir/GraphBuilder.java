@@ -6,7 +6,10 @@ import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.compiler.ops.Op;
 import dev.gradc.compiler.ops.Reshape;
-import dev.gradc.compiler.ops.Sum;
+import dev.gradc.compiler.ops.ArgMax;
+import dev.gradc.compiler.ops.Iota;
+import dev.gradc.compiler.ops.Transpose;
+import dev.gradc.compiler.ops.Reduce;
 import dev.gradc.dsl.CompileException;
 import dev.gradc.dsl.Source;
 import dev.gradc.dsl.SourcePos;
@@ -162,10 +165,6 @@ public final class GraphBuilder {
         return apply(Elementwise.RELU_OP, null, a);
     }
 
-    public Node step(Node a) {
-        return apply(Elementwise.STEP_OP, null, a);
-    }
-
     public Node tanh(Node a) {
         return apply(Elementwise.TANH_OP, null, a);
     }
@@ -178,9 +177,54 @@ public final class GraphBuilder {
         return apply(Elementwise.LOG_OP, null, a);
     }
 
+    public Node sigmoid(Node a) {
+        return apply(Elementwise.SIGMOID_OP, null, a);
+    }
+
+    public Node sign(Node a) {
+        return apply(Elementwise.SIGN_OP, null, a);
+    }
+
+    public Node sin(Node a) {
+        return apply(Elementwise.SIN_OP, null, a);
+    }
+
+    public Node cos(Node a) {
+        return apply(Elementwise.COS_OP, null, a);
+    }
+
     public Node pow(Node a, double exponent) {
         if (exponent == 1) return a;
         return apply(Elementwise.POW_OP, exponent, a);
+    }
+
+    /** a^b with a tensor exponent. */
+    public Node powt(Node a, Node b) {
+        return apply(Elementwise.POWT_OP, null, a, b);
+    }
+
+    public Node gt(Node a, Node b) {
+        return apply(Elementwise.GT_OP, null, a, b);
+    }
+
+    public Node ge(Node a, Node b) {
+        return apply(Elementwise.GE_OP, null, a, b);
+    }
+
+    public Node lt(Node a, Node b) {
+        return apply(Elementwise.LT_OP, null, a, b);
+    }
+
+    public Node le(Node a, Node b) {
+        return apply(Elementwise.LE_OP, null, a, b);
+    }
+
+    public Node where(Node mask, Node a, Node b) {
+        return apply(Elementwise.WHERE_OP, null, mask, a, b);
+    }
+
+    public Node maximum(Node a, Node b) {
+        return apply(Elementwise.MAXIMUM_OP, null, a, b);
     }
 
     // Structure
@@ -191,9 +235,38 @@ public final class GraphBuilder {
 
     /** Sum over {@code axes} (non-negative, any order). */
     public Node sum(Node a, List<Integer> axes, boolean keepDims) {
+        return reduce(Reduce.SUM, a, axes, keepDims);
+    }
+
+    /** Sum, max or min over {@code axes} (non-negative, any order). */
+    public Node reduce(Reduce op, Node a, List<Integer> axes, boolean keepDims) {
         if (axes.isEmpty()) return a;
         List<Integer> sorted = axes.stream().distinct().sorted().toList();
-        return apply(Sum.OP, new Sum.Axes(sorted, keepDims), a);
+        return apply(op, new Reduce.Axes(sorted, keepDims), a);
+    }
+
+    /** Output axis i is input axis perm[i]; the identity permutation is no node. */
+    public Node transpose(Node a, int[] perm) {
+        boolean identity = true;
+        for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
+        if (identity) return a;
+        List<Integer> p = new ArrayList<>();
+        for (int axis : perm) p.add(axis);
+        return apply(Transpose.OP, p, a);
+    }
+
+    /** The numbers 0..n-1. */
+    public Node iota(int n) {
+        return apply(Iota.OP, n);
+    }
+
+    /** The same value, with no gradient flowing through it. */
+    public Node detach(Node a) {
+        return apply(Elementwise.DETACH_OP, null, a);
+    }
+
+    public Node argmax(Node a, int axis) {
+        return apply(ArgMax.OP, axis, a);
     }
 
     public Node reshape(Node a, Shape shape) {

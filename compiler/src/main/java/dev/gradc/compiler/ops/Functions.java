@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The model language's built-in functions: name, argument count, and how a call becomes IR.
- * Operators arrive here as calls too ({@code a + b} is {@code add}). Semantics live in the ops;
- * this table only binds names to them (and defines the few composites, such as {@code mean}).
+ * Operators arrive here as calls too ({@code a + b} is {@code add}, {@code a > b} is {@code gt}).
+ * Semantics live in the ops; this table binds names to them and defines the composites
+ * ({@code mean}, {@code softmax}, the losses...) in terms of primitives.
  */
 public final class Functions {
     private Functions() {}
@@ -48,51 +49,202 @@ public final class Functions {
         ALL.put(name, new Function(name, minArgs, maxArgs, signature, body));
     }
 
-    static {
-        define("add", 2, 2, "add(a, b)", a -> a.builder().add(a.tensor(0), a.tensor(1)));
-        define("sub", 2, 2, "sub(a, b)", a -> a.builder().sub(a.tensor(0), a.tensor(1)));
-        define("mul", 2, 2, "mul(a, b)", a -> a.builder().mul(a.tensor(0), a.tensor(1)));
-        define("div", 2, 2, "div(a, b)", a -> a.builder().div(a.tensor(0), a.tensor(1)));
-        define("neg", 1, 1, "neg(x)", a -> a.builder().neg(a.tensor(0)));
-        define("relu", 1, 1, "relu(x)", a -> a.builder().relu(a.tensor(0)));
-        define("tanh", 1, 1, "tanh(x)", a -> a.builder().tanh(a.tensor(0)));
-        define("exp", 1, 1, "exp(x)", a -> a.builder().exp(a.tensor(0)));
-        define("log", 1, 1, "log(x)", a -> a.builder().log(a.tensor(0)));
-        define("pow", 2, 2, "pow(x, exponent) with a constant exponent", a -> a.builder().pow(a.tensor(0), a.number(1)));
-        define("matmul", 2, 2, "matmul(a, b)", a -> a.builder().matmul(a.tensor(0), a.tensor(1), false, false));
-        define("sum", 1, 2, "sum(x) or sum(x, axis)", a -> {
-            Node x = a.tensor(0);
-            return a.builder().sum(x, axes(a, x), false);
-        });
-        // mean = sum / count; the count may involve batch, so it is a node, not a number.
-        define("mean", 1, 2, "mean(x) or mean(x, axis)", a -> {
-            Node x = a.tensor(0);
-            List<Integer> axes = axes(a, x);
-            Size count = Size.ONE;
-            for (int axis : axes) count = count.times(x.shape.dimSize(axis));
-            GraphBuilder b = a.builder();
-            return b.div(b.sum(x, axes, false), b.count(count));
-        });
-        define("reshape", 2, 9, "reshape(x, dims...)", a -> {
-            int[] dims = new int[a.count() - 1];
-            for (int i = 1; i < a.count(); i++) dims[i - 1] = a.dim(i);
-            return a.builder().reshape(a.tensor(0), Shape.of(dims));
+    private static void elementwise(Elementwise op) {
+        String params = op.arity == 1 ? "x" : op.arity == 2 ? "a, b" : "mask, a, b";
+        define(op.name, op.arity, op.arity, op.name + "(" + params + ")", a -> {
+            Node[] in = new Node[op.arity];
+            for (int i = 0; i < in.length; i++) in[i] = a.tensor(i);
+            return a.builder().apply(op, null, in);
         });
     }
 
-    /** All axes for {@code f(x)}, one (negative counts from the end) for {@code f(x, axis)}. */
+    static {
+        for (Elementwise op : List.of(Elementwise.ADD_OP, Elementwise.SUB_OP, Elementwise.MUL_OP, Elementwise.DIV_OP,
+                Elementwise.NEG_OP, Elementwise.MAXIMUM_OP, Elementwise.MINIMUM_OP, Elementwise.ABS_OP, Elementwise.SIGN_OP,
+                Elementwise.RELU_OP, Elementwise.TANH_OP, Elementwise.SIGMOID_OP, Elementwise.SOFTPLUS_OP,
+                Elementwise.GELU_OP, Elementwise.EXP_OP, Elementwise.LOG_OP, Elementwise.LOG1P_OP, Elementwise.SQRT_OP,
+                Elementwise.SQUARE_OP, Elementwise.SIN_OP, Elementwise.COS_OP, Elementwise.GT_OP, Elementwise.GE_OP,
+                Elementwise.LT_OP, Elementwise.LE_OP, Elementwise.EQ_OP, Elementwise.NE_OP, Elementwise.WHERE_OP)) {
+            elementwise(op);
+        }
+        define("pow", 2, 2, "pow(x, exponent), the exponent a constant or a tensor", a -> a.expr(1) instanceof Expr.Num
+                ? a.builder().pow(a.tensor(0), a.number(1)) : a.builder().powt(a.tensor(0), a.tensor(1)));
+        define("leakyRelu", 1, 2, "leakyRelu(x) or leakyRelu(x, slope)", a ->
+                a.builder().apply(Elementwise.LEAKY_RELU_OP, a.count() > 1 ? a.number(1) : 0.01, a.tensor(0)));
+        define("elu", 1, 2, "elu(x) or elu(x, alpha)", a ->
+                a.builder().apply(Elementwise.ELU_OP, a.count() > 1 ? a.number(1) : 1.0, a.tensor(0)));
+        define("clamp", 3, 3, "clamp(x, lo, hi)", a -> {
+            if (a.number(1) > a.number(2)) throw a.error(1, "clamp: lo " + a.number(1) + " is above hi " + a.number(2));
+            return a.builder().apply(Elementwise.CLAMP_OP, new Elementwise.Bounds(a.number(1), a.number(2)), a.tensor(0));
+        });
+
+        define("matmul", 2, 2, "matmul(a, b)", a -> a.builder().matmul(a.tensor(0), a.tensor(1), false, false));
+        define("transpose", 1, 9, "transpose(x) or transpose(x, axes...)", a -> {
+            Node x = a.tensor(0);
+            int[] perm = new int[x.shape.rank()];
+            if (a.count() == 1) {
+                for (int i = 0; i < perm.length; i++) perm[i] = perm.length - 1 - i;
+            } else {
+                if (a.count() - 1 != perm.length) throw a.error(1, "transpose: give all " + perm.length + " axes of " + x.shape);
+                for (int i = 0; i < perm.length; i++) perm[i] = axis(a, 1 + i, x);
+            }
+            return a.builder().transpose(x, perm);
+        });
+        define("reshape", 2, 9, "reshape(x, dims...)", a -> a.builder().reshape(a.tensor(0), dims(a)));
+        define("broadcastTo", 2, 9, "broadcastTo(x, dims...)", a -> a.builder().broadcast(a.tensor(0), dims(a)));
+        define("oneHot", 2, 2, "oneHot(labels, classes)", a -> oneHot(a.builder(), a.tensor(0), a.integer(1)));
+
+        define("sum", 1, 9, "sum(x), sum(x, axes...), sum(x, axes..., keepDims)", a -> reduce(a, Reduce.SUM));
+        define("max", 1, 9, "max(x), max(x, axes...), max(x, axes..., keepDims)", a -> reduce(a, Reduce.MAX));
+        define("min", 1, 9, "min(x), min(x, axes...), min(x, axes..., keepDims)", a -> reduce(a, Reduce.MIN));
+        // mean = sum / count; the count may involve batch, so it is a node, not a number.
+        define("mean", 1, 9, "mean(x), mean(x, axes...), mean(x, axes..., keepDims)", a -> {
+            Node x = a.tensor(0);
+            return mean(a.builder(), x, axes(a, x), keepDims(a));
+        });
+        define("logSumExp", 1, 9, "logSumExp(x), logSumExp(x, axes...), logSumExp(x, axes..., keepDims)", a -> {
+            Node x = a.tensor(0);
+            return logSumExp(a.builder(), x, axes(a, x), keepDims(a));
+        });
+        define("argmax", 1, 2, "argmax(x) (last axis) or argmax(x, axis)", a -> {
+            Node x = a.tensor(0);
+            if (x.shape.rank() == 0) throw a.error(0, "argmax: needs at least one axis, got a scalar");
+            return a.builder().argmax(x, a.count() > 1 ? axis(a, 1, x) : x.shape.rank() - 1);
+        });
+
+        // softmax = e^(x - max) / sum(e^(x - max)), the max held constant: it cancels
+        define("softmax", 1, 2, "softmax(x) (last axis) or softmax(x, axis)", a -> {
+            GraphBuilder b = a.builder();
+            Node x = a.tensor(0);
+            List<Integer> axis = List.of(a.count() > 1 ? axis(a, 1, x) : x.shape.rank() - 1);
+            Node e = b.exp(b.sub(x, b.detach(b.reduce(Reduce.MAX, x, axis, true))));
+            return b.div(e, b.sum(e, axis, true));
+        });
+        define("logSoftmax", 1, 2, "logSoftmax(x) (last axis) or logSoftmax(x, axis)", a -> {
+            Node x = a.tensor(0);
+            List<Integer> axis = List.of(a.count() > 1 ? axis(a, 1, x) : x.shape.rank() - 1);
+            return a.builder().sub(x, logSumExp(a.builder(), x, axis, true));
+        });
+        // layerNorm over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta
+        define("layerNorm", 3, 4, "layerNorm(x, gamma, beta) or layerNorm(x, gamma, beta, eps)", a -> {
+            GraphBuilder b = a.builder();
+            Node x = a.tensor(0);
+            List<Integer> last = List.of(x.shape.rank() - 1);
+            Node centered = b.sub(x, mean(b, x, last, true));
+            Node variance = mean(b, b.mul(centered, centered), last, true);
+            Node eps = b.constant(a.count() > 3 ? a.number(3) : 1e-5);
+            Node normalized = b.div(centered, b.apply(Elementwise.SQRT_OP, null, b.add(variance, eps)));
+            return b.add(b.mul(normalized, a.tensor(1)), a.tensor(2));
+        });
+
+        // Losses, each a scalar mean over the examples.
+        define("mse", 2, 2, "mse(prediction, target)", a -> {
+            GraphBuilder b = a.builder();
+            Node d = b.sub(a.tensor(0), a.tensor(1));
+            return meanAll(b, b.mul(d, d));
+        });
+        define("l1", 2, 2, "l1(prediction, target)", a -> {
+            GraphBuilder b = a.builder();
+            return meanAll(b, b.apply(Elementwise.ABS_OP, null, b.sub(a.tensor(0), a.tensor(1))));
+        });
+        // huber: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)
+        define("huber", 2, 3, "huber(prediction, target) or huber(prediction, target, delta)", a -> {
+            GraphBuilder b = a.builder();
+            double delta = a.count() > 2 ? a.number(2) : 1.0;
+            Node d = b.sub(a.tensor(0), a.tensor(1));
+            Node abs = b.apply(Elementwise.ABS_OP, null, d);
+            Node quadratic = b.mul(b.constant(0.5), b.mul(d, d));
+            Node linear = b.mul(b.constant(delta), b.sub(abs, b.constant(0.5 * delta)));
+            return meanAll(b, b.where(b.le(abs, b.constant(delta)), quadratic, linear));
+        });
+        // micrograd's max-margin loss: mean(relu(1 - label * score)), labels -1/+1
+        define("hinge", 2, 2, "hinge(scores, labels)", a -> {
+            GraphBuilder b = a.builder();
+            return meanAll(b, b.relu(b.sub(b.constant(1), b.mul(a.tensor(1), a.tensor(0)))));
+        });
+        // softplus(x) - x*y = max(x, 0) - x*y + log(1 + e^-|x|): finite for any logit
+        define("binaryCrossEntropyWithLogits", 2, 2, "binaryCrossEntropyWithLogits(logits, targets)", a -> {
+            GraphBuilder b = a.builder();
+            Node x = a.tensor(0);
+            return meanAll(b, b.sub(b.apply(Elementwise.SOFTPLUS_OP, null, x), b.mul(x, a.tensor(1))));
+        });
+        // logSumExp(logits) - logits[label], never log(softmax)
+        define("crossEntropy", 2, 2, "crossEntropy(logits [batch, classes], labels [batch])", a -> {
+            GraphBuilder b = a.builder();
+            Node logits = a.tensor(0), labels = a.tensor(1);
+            if (logits.shape.rank() != 2) throw a.error(0, "crossEntropy: logits must be [batch, classes], got " + logits.shape);
+            if (labels.shape.rank() != 1 || labels.shape.dim(0) != logits.shape.dim(0)) {
+                throw a.error(1, "crossEntropy: labels must be one class index per row of the logits, "
+                        + Shape.of(logits.shape.dim(0)) + ", got " + labels.shape);
+            }
+            List<Integer> classes = List.of(1);
+            Node picked = b.sum(b.mul(logits, oneHot(b, labels, logits.shape.dim(1))), classes, false);
+            return meanAll(b, b.sub(logSumExp(b, logits, classes, false), picked));
+        });
+    }
+
+    static Node oneHot(GraphBuilder b, Node labels, int classes) {
+        int[] dims = new int[labels.shape.rank() + 1];
+        System.arraycopy(labels.shape.dims(), 0, dims, 0, labels.shape.rank());
+        dims[dims.length - 1] = 1;
+        return b.apply(Elementwise.EQ_OP, null, b.reshape(labels, Shape.of(dims)), b.iota(classes));
+    }
+
+    static Node mean(GraphBuilder b, Node x, List<Integer> axes, boolean keepDims) {
+        Size count = Size.ONE;
+        for (int axis : axes) count = count.times(x.shape.dimSize(axis));
+        return b.div(b.sum(x, axes, keepDims), b.count(count));
+    }
+
+    static Node meanAll(GraphBuilder b, Node x) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < x.shape.rank(); i++) all.add(i);
+        return mean(b, x, all, false);
+    }
+
+    // m + log(sum(e^(x - m))) with m the max, held constant: its gradient cancels
+    static Node logSumExp(GraphBuilder b, Node x, List<Integer> axes, boolean keepDims) {
+        Node m = b.detach(b.reduce(Reduce.MAX, x, axes, true));
+        Node lse = b.add(m, b.log(b.sum(b.exp(b.sub(x, m)), axes, true)));
+        return keepDims ? lse : b.reshape(lse, b.reduce(Reduce.SUM, x, axes, false).shape);
+    }
+
+    private static Node reduce(Args a, Reduce op) {
+        Node x = a.tensor(0);
+        return a.builder().reduce(op, x, axes(a, x), keepDims(a));
+    }
+
+    private static boolean keepDims(Args a) {
+        return a.count() > 1 && a.expr(a.count() - 1) instanceof Expr.Bool keep && keep.value();
+    }
+
+    /** All axes for {@code f(x)}, else the listed ones (negative counts from the end); a trailing boolean is keepDims. */
     private static List<Integer> axes(Args a, Node x) {
+        int last = a.count() - 1;
+        if (last >= 1 && a.expr(last) instanceof Expr.Bool) last--;
         List<Integer> axes = new ArrayList<>();
-        if (a.count() == 1) {
+        if (last == 0) {
             for (int i = 0; i < x.shape.rank(); i++) axes.add(i);
             return axes;
         }
-        int axis = a.integer(1);
-        int normalized = axis < 0 ? axis + x.shape.rank() : axis;
-        if (normalized < 0 || normalized >= x.shape.rank()) {
-            throw a.error(1, "axis " + axis + " is out of range for shape " + x.shape);
+        for (int i = 1; i <= last; i++) {
+            int axis = axis(a, i, x);
+            if (axes.contains(axis)) throw a.error(i, "axis " + axis + " is listed twice");
+            axes.add(axis);
         }
-        axes.add(normalized);
         return axes;
+    }
+
+    private static int axis(Args a, int i, Node x) {
+        int axis = a.integer(i);
+        int normalized = axis < 0 ? axis + x.shape.rank() : axis;
+        if (normalized < 0 || normalized >= x.shape.rank()) throw a.error(i, "axis " + axis + " is out of range for shape " + x.shape);
+        return normalized;
+    }
+
+    private static Shape dims(Args a) {
+        int[] dims = new int[a.count() - 1];
+        for (int i = 1; i < a.count(); i++) dims[i - 1] = a.dim(i);
+        return Shape.of(dims);
     }
 }
