@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * (~1e-12 here) plus rounding, eps·|f|/h ≈ 2e-10·|f|. So gradients must agree to 1e-6 relative,
  * plus an absolute 1e-7·max(1, |loss|) for gradients near zero. A wrong VJP is off by O(1).
  *
- * <p>relu has a kink at 0, where finite differences are meaningless: a model is skipped (and a new
- * one drawn) when any relu input lies within 1e-4 of 0, far beyond the 1e-6 steps.
+ * <p>relu, abs and leakyRelu have a kink at 0, maximum and minimum where their operands are equal;
+ * there finite differences are meaningless. A model is skipped (and a new one drawn) when any such
+ * input lies within 1e-4 of its kink, far beyond the 1e-6 steps.
  */
 class GradientPropertyTest {
     private static final int BATCH = 2;
@@ -47,8 +48,18 @@ class GradientPropertyTest {
         TestModels.bindings(t).forEach(ref::bind);
         ref.run(c.trained().stepRoots());
         for (Node n : c.trained().needed(c.trained().stepRoots())) {
-            if (n.op != Elementwise.RELU_OP) continue;
-            for (double v : ref.value(n.input(0))) if (Math.abs(v) < 1e-4) return false;
+            if (n.op == Elementwise.RELU_OP || n.op == Elementwise.ABS_OP || n.op == Elementwise.LEAKY_RELU_OP) {
+                for (double v : ref.value(n.input(0))) if (Math.abs(v) < 1e-4) return false;
+            }
+            if (n.op == Elementwise.MAXIMUM_OP || n.op == Elementwise.MINIMUM_OP) {
+                int[] out = n.shape.at(BATCH);
+                double[] a = ref.value(n.input(0)), b = ref.value(n.input(1));
+                for (int i = 0; i < ref.value(n).length; i++) {
+                    double x = a[OpMatrixTest.index(i, out, n.input(0).shape.at(BATCH))];
+                    double y = b[OpMatrixTest.index(i, out, n.input(1).shape.at(BATCH))];
+                    if (Math.abs(x - y) < 1e-4) return false;
+                }
+            }
         }
         return true;
     }

@@ -64,8 +64,8 @@ final class RandomModel {
                     return "matmul(" + tensor(new int[] {shape[0], k}, depth - 1) + ", " + tensor(new int[] {k, shape[1]}, depth - 1) + ")";
                 }
                 return binary(shape, depth);
-            case 4: return reduce("sum", shape, depth);
-            case 5: return reduce("mean", shape, depth);
+            case 4: return reduce(choose(2) == 0 ? "sum" : "logSumExp", shape, depth);
+            case 5: return shape.length > 0 && choose(2) == 0 ? "softmax(" + tensor(shape, depth - 1) + ")" : reduce("mean", shape, depth);
             case 6: return reshape(shape, depth);
             case 7: return "(" + tensor(shape, depth - 1) + " * 0.5 + 0.25)";
             default: return leaf(shape);
@@ -73,14 +73,24 @@ final class RandomModel {
     }
 
     private String unary(String t) {
-        switch (choose(7)) {
+        switch (choose(17)) {
             case 0: return "relu(" + t + ")";
             case 1: return "tanh(" + t + ")";
             case 2: return "exp(tanh(" + t + "))";
             case 3: return "log(" + t + " * " + t + " + 0.5)";
             case 4: return "-(" + t + ")";
             case 5: return "pow(" + t + ", 2)";
-            default: return "pow(" + t + " * " + t + " + 0.5, 1.5)";
+            case 6: return "pow(" + t + " * " + t + " + 0.5, 1.5)";
+            case 7: return "sigmoid(" + t + ")";
+            case 8: return "softplus(" + t + ")";
+            case 9: return "gelu(" + t + ")";
+            case 10: return "sin(" + t + ")";
+            case 11: return "cos(" + t + ")";
+            case 12: return "abs(" + t + ")";
+            case 13: return "leakyRelu(" + t + ", 0.1)";
+            case 14: return "elu(" + t + ")";
+            case 15: return "sqrt(" + t + " * " + t + " + 0.5)";
+            default: return "log1p(" + t + " * " + t + ")";
         }
     }
 
@@ -92,10 +102,12 @@ final class RandomModel {
             a = b;
             b = t;
         }
-        switch (choose(4)) {
+        switch (choose(6)) {
             case 0: return "(" + a + " + " + b + ")";
             case 1: return "(" + a + " - " + b + ")";
             case 2: return "(" + a + " * " + b + ")";
+            case 3: return "maximum(" + a + ", " + b + ")";
+            case 4: return "minimum(" + a + ", " + b + ")";
             default: return "(" + a + " / (" + b + " * " + b + " + 0.5))";
         }
     }
