@@ -246,6 +246,10 @@ public final class ModelParser {
         for (int i = 0; i < scalars; i++) values.add(constant(args.get(i), Map.of()).value());
         List<Integer> shape = new ArrayList<>();
         for (int i = scalars; i < args.size(); i++) shape.add(dim(args.get(i), false).size());
+        if (initializer.needsFans() && shape.size() < 2) {
+            throw error(pos(call.getName()), initializer.functionName + " scales by fan-in and fan-out and needs a weight "
+                    + "of at least 2 dimensions, got " + shape.size());
+        }
         params.put(name, new Model.ParamDecl(name, initializer, values, shape, at));
     }
 

@@ -63,7 +63,7 @@ class ParseErrorTest {
         assertError("class E { Input x = input(0, 2); }\n", 1, 27, "a dimension must be positive, got 0");
         assertError("class E { Input x = input(1.5); }\n", 1, 27, "a dimension must be an int, got 1.5");
         assertError("class E { Param w = glorot(2); }\n", 1, 21,
-                "unknown initializer 'glorot'; known initializers: zeros, ones, constant, uniform, normal");
+                "unknown initializer 'glorot'; known initializers: zeros, ones, constant, uniform, normal, xavierUniform, xavierNormal, heUniform, heNormal");
         assertError("class E { Param w = uniform(1); }\n", 1, 21, "uniform needs low, high before the shape, as in uniform(low, high, dims...)");
         assertError("class E { Foo f = foo(); }\n", 1, 11, "unsupported field type 'Foo'; expected Input, Param, Optimizer, or static final int/double");
         assertError("class E { static final int N = 2.5; }\n", 1, 32, "'N' is an int constant but its value is not an int");

@@ -119,10 +119,9 @@ public abstract class CompiledTrainer implements Trainer {
         Rng rng = new Rng(seed);
         for (TensorInfo p : params) {
             Object buffer = paramViews.get(p.name()).buffer();
-            int n = p.sizeAt(1);
             Initializer init = initializers.get(p.name());
-            if (buffer instanceof float[] f) init.fill(f, n, initArgs.get(p.name()), rng);
-            else init.fill((double[]) buffer, n, initArgs.get(p.name()), rng);
+            if (buffer instanceof float[] f) init.fill(f, p.shape(), initArgs.get(p.name()), rng);
+            else init.fill((double[]) buffer, p.shape(), initArgs.get(p.name()), rng);
         }
         hyperDefaults.forEach(this::setHyper);
     }
