@@ -100,6 +100,10 @@ class OpMatrixTest {
             }
             return out;
         }));
+        // matmul: matrices, vectors, and a leading batch of matrices (shared or not)
+        int[][][] products = {{{2, 3}, {3, 2}}, {{2, 3}, {3}}, {{3}, {3, 2}}, {{3}, {3}}, {{2, 2, 3}, {3, 2}},
+            {{2, 3}, {2, 3, 2}}, {{2, 2, 3}, {2, 3, 1}}, {{1, 3}, {3, 1}}};
+        for (int[][] p : products) cases.add(new Case("matmul(a, b)", p[0], p[1], (a, b) -> matmul(a, p[0], b, p[1])));
         cases.add(new Case("transpose(a)", m, m, (a, b) -> new double[] {a[0], a[3], a[1], a[4], a[2], a[5]}));
         cases.add(new Case("broadcastTo(b, 2, 3)", m, new int[] {3}, (a, b) -> new double[] {b[0], b[1], b[2], b[0], b[1], b[2]}));
         cases.add(new Case("mse(a, b)", m, m, (a, b) -> new double[] {meanOf(a, b, (x, y) -> (x - y) * (x - y))}));
@@ -168,6 +172,26 @@ class OpMatrixTest {
             }
         }
         return index;
+    }
+
+    /** numpy.matmul semantics for ranks 1 to 3. */
+    static double[] matmul(double[] a, int[] as, double[] b, int[] bs) {
+        int[] a3 = as.length == 1 ? new int[] {1, 1, as[0]} : as.length == 2 ? new int[] {1, as[0], as[1]} : as;
+        int[] b3 = bs.length == 1 ? new int[] {1, bs[0], 1} : bs.length == 2 ? new int[] {1, bs[0], bs[1]} : bs;
+        int batch = Math.max(a3[0], b3[0]), m = a3[1], k = a3[2], n = b3[2];
+        double[] out = new double[batch * m * n];
+        for (int p = 0; p < batch; p++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double sum = 0;
+                    for (int q = 0; q < k; q++) {
+                        sum += a[(a3[0] == 1 ? 0 : p * m * k) + i * k + q] * b[(b3[0] == 1 ? 0 : p * k * n) + q * n + j];
+                    }
+                    out[p * m * n + i * n + j] = sum;
+                }
+            }
+        }
+        return out;
     }
 
     static double max(double... v) {

@@ -27,7 +27,7 @@ class VerifyTest {
             out.add(Arguments.of("moons " + dtype, TestModels.moons(dtype)));
             DifferentialTest.ops().forEach(a -> {
                 String expr = (String) a.get()[0];
-                out.add(Arguments.of(expr + " " + dtype, TestModels.compile(DifferentialTest.TEMPLATE.replace("EXPR", expr), dtype)));
+                out.add(Arguments.of(expr + " " + dtype, TestModels.compile(DifferentialTest.source(expr), dtype)));
             });
         }
         return out.stream();

@@ -191,47 +191,72 @@ public final class Kernel {
      */
     public void matmul(MatMul.Transpose t) {
         Shape a = node.input(0).shape, b = node.input(1).shape;
-        int m = local(a.dimSize(t.a() ? 1 : 0));
-        int k = local(a.dimSize(t.a() ? 0 : 1));
-        int n = local(b.dimSize(t.b() ? 0 : 1));
+        int m = local(a.dimSize(a.rank() - (t.a() ? 1 : 2)));
+        int k = local(a.dimSize(a.rank() - (t.a() ? 2 : 1)));
+        int n = local(b.dimSize(b.rank() - (t.b() ? 2 : 1)));
+        int matrices = local(node.shape.rank() == 3 ? node.shape.dimSize(0) : Size.ONE);
+        // Offsets of the current matrix: a 2-D operand is shared by the whole batch.
+        int aOffset = g.newLocal(INT_TYPE), bOffset = g.newLocal(INT_TYPE), outOffset = g.newLocal(INT_TYPE);
         int rowOut = g.newLocal(INT_TYPE);
         int av = g.newLocal(elem);
         int aArg = inputArg[0], bArg = inputArg[1];
-        forLoop(m, i -> {
-            g.loadLocal(i);
-            g.loadLocal(n);
-            g.math(GeneratorAdapter.MUL, INT_TYPE);
-            g.storeLocal(rowOut);
-            fill(rowOut, n, 0);
-            forLoop(k, p -> {
-                g.loadArg(aArg); // av = A[ta ? p*m + i : i*k + p]
-                if (t.a()) index(p, m, i); else index(i, k, p);
-                g.arrayLoad(elem);
-                g.storeLocal(av);
-                forLoop(n, j -> {
-                    g.loadArg(0); // out[rowOut + j] += av * B[tb ? j*k + p : p*n + j]
-                    g.loadLocal(rowOut);
-                    g.loadLocal(j);
+        forLoop(matrices, batch -> {
+            offset(aOffset, a.rank() == 3 ? batch : -1, m, k);
+            offset(bOffset, b.rank() == 3 ? batch : -1, k, n);
+            offset(outOffset, batch, m, n);
+            forLoop(m, i -> {
+                g.loadLocal(outOffset); // rowOut = outOffset + i*n
+                index(i, n, -1);
+                g.math(GeneratorAdapter.ADD, INT_TYPE);
+                g.storeLocal(rowOut);
+                fill(rowOut, n, 0);
+                forLoop(k, p -> {
+                    g.loadArg(aArg); // av = A[aOffset + (ta ? p*m + i : i*k + p)]
+                    g.loadLocal(aOffset);
+                    if (t.a()) index(p, m, i); else index(i, k, p);
                     g.math(GeneratorAdapter.ADD, INT_TYPE);
-                    g.dup2();
                     g.arrayLoad(elem);
-                    g.loadLocal(av);
-                    g.loadArg(bArg);
-                    if (t.b()) index(j, k, p); else index(p, n, j);
-                    g.arrayLoad(elem);
-                    g.math(GeneratorAdapter.MUL, elem);
-                    g.math(GeneratorAdapter.ADD, elem);
-                    g.arrayStore(elem);
+                    g.storeLocal(av);
+                    forLoop(n, j -> {
+                        g.loadArg(0); // out[rowOut + j] += av * B[bOffset + (tb ? j*k + p : p*n + j)]
+                        g.loadLocal(rowOut);
+                        g.loadLocal(j);
+                        g.math(GeneratorAdapter.ADD, INT_TYPE);
+                        g.dup2();
+                        g.arrayLoad(elem);
+                        g.loadLocal(av);
+                        g.loadArg(bArg);
+                        g.loadLocal(bOffset);
+                        if (t.b()) index(j, k, p); else index(p, n, j);
+                        g.math(GeneratorAdapter.ADD, INT_TYPE);
+                        g.arrayLoad(elem);
+                        g.math(GeneratorAdapter.MUL, elem);
+                        g.math(GeneratorAdapter.ADD, elem);
+                        g.arrayStore(elem);
+                    });
                 });
             });
         });
     }
 
-    /** Pushes {@code row * width + col}, all int locals. */
+    /** {@code offset = batch * rows * cols}, or 0 when {@code batch} is -1 (a shared matrix). */
+    private void offset(int offset, int batch, int rows, int cols) {
+        if (batch < 0) {
+            g.push(0);
+        } else {
+            index(batch, rows, -1);
+            g.loadLocal(cols);
+            g.math(GeneratorAdapter.MUL, INT_TYPE);
+        }
+        g.storeLocal(offset);
+    }
+
+    /** Pushes {@code row * width + col}, all int locals; without {@code + col} when col is -1. */
     private void index(int row, int width, int col) {
         g.loadLocal(row);
         g.loadLocal(width);
         g.math(GeneratorAdapter.MUL, INT_TYPE);
+        if (col < 0) return;
         g.loadLocal(col);
         g.math(GeneratorAdapter.ADD, INT_TYPE);
     }

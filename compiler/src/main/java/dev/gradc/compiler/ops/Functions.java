@@ -78,7 +78,22 @@ public final class Functions {
             return a.builder().apply(Elementwise.CLAMP_OP, new Elementwise.Bounds(a.number(1), a.number(2)), a.tensor(0));
         });
 
-        define("matmul", 2, 2, "matmul(a, b)", a -> a.builder().matmul(a.tensor(0), a.tensor(1), false, false));
+        // A vector operand is a one-row (or one-column) matrix whose extra axis the result drops again.
+        define("matmul", 2, 2, "matmul(a, b): matrices, vectors, or a leading batch of matrices", a -> {
+            GraphBuilder b = a.builder();
+            Node x = a.tensor(0), y = a.tensor(1);
+            boolean rowVector = x.shape.rank() == 1, columnVector = y.shape.rank() == 1;
+            if (rowVector) x = b.reshape(x, Shape.of(1, x.shape.dim(0)));
+            if (columnVector) y = b.reshape(y, Shape.of(y.shape.dim(0), 1));
+            Node product = b.matmul(x, y, false, false);
+            if (!rowVector && !columnVector) return product;
+            List<Integer> dims = new ArrayList<>();
+            for (int i = 0; i < product.shape.rank(); i++) {
+                boolean dropped = (rowVector && i == product.shape.rank() - 2) || (columnVector && i == product.shape.rank() - 1);
+                if (!dropped) dims.add(product.shape.dim(i));
+            }
+            return b.reshape(product, Shape.of(dims));
+        });
         define("transpose", 1, 9, "transpose(x) or transpose(x, axes...)", a -> {
             Node x = a.tensor(0);
             int[] perm = new int[x.shape.rank()];

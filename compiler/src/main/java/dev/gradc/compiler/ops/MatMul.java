@@ -9,9 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Matrix product {@code op(A)·op(B)} of 2-D tensors, where {@code op} transposes an operand when its
- * flag is set. The flags let the backward pass use {@code A·Bᵀ} and {@code Aᵀ·B} without
- * materializing a transpose.
+ * Matrix product {@code op(A)·op(B)}, where {@code op} transposes an operand's last two axes when
+ * its flag is set. The flags let the backward pass use {@code A·Bᵀ} and {@code Aᵀ·B} without
+ * materializing a transpose. An operand may carry a leading batch of matrices ({@code [B, m, k]});
+ * a 2-D operand is then shared by every matrix of the batch.
  */
 public final class MatMul extends Op {
     public static final MatMul OP = new MatMul();
@@ -32,18 +33,33 @@ public final class MatMul extends Op {
     @Override
     public Shape shape(List<Shape> inputs, Object attr) {
         Shape a = inputs.get(0), b = inputs.get(1);
-        if (a.rank() != 2 || b.rank() != 2) {
-            throw new ShapeException("matmul: expected two matrices (2-D), got " + a + " and " + b);
+        if (a.rank() < 2 || a.rank() > 3 || b.rank() < 2 || b.rank() > 3) {
+            throw new ShapeException("matmul: expected matrices (2-D) or batches of them (3-D), got " + a + " and " + b);
+        }
+        if (a.rank() == 3 && b.rank() == 3 && a.dim(0) != b.dim(0)) {
+            throw new ShapeException("matmul: batch sizes differ (" + a + " x " + b + ")");
         }
         Transpose t = (Transpose) attr;
-        int m = a.dim(t.a() ? 1 : 0), k = a.dim(t.a() ? 0 : 1);
-        int k2 = b.dim(t.b() ? 1 : 0), n = b.dim(t.b() ? 0 : 1);
+        int m = rows(a, t.a()), k = cols(a, t.a()), k2 = rows(b, t.b()), n = cols(b, t.b());
         if (k != k2) {
-            throw new ShapeException("matmul: inner dimensions differ (" + a + " x " + b + ": "
-                    + Shape.of(k).toString().replaceAll("[\\[\\]]", "") + " vs "
-                    + Shape.of(k2).toString().replaceAll("[\\[\\]]", "") + ")");
+            throw new ShapeException("matmul: inner dimensions differ (" + a + " x " + b + ": " + dim(k) + " vs " + dim(k2) + ")");
         }
+        if (a.rank() == 3) return Shape.of(a.dim(0), m, n);
+        if (b.rank() == 3) return Shape.of(b.dim(0), m, n);
         return Shape.of(m, n);
+    }
+
+    /** Rows of op(x): the second-to-last axis, or the last when transposed. */
+    static int rows(Shape x, boolean transposed) {
+        return x.dim(x.rank() - (transposed ? 1 : 2));
+    }
+
+    static int cols(Shape x, boolean transposed) {
+        return x.dim(x.rank() - (transposed ? 2 : 1));
+    }
+
+    private static String dim(int d) {
+        return d == Shape.BATCH ? "batch" : Integer.toString(d);
     }
 
     // C = op(A)·op(B):  d op(A) = G·op(B)ᵀ,  d op(B) = op(A)ᵀ·G; a stored transpose flips the product.
@@ -59,15 +75,20 @@ public final class MatMul extends Op {
     @Override
     public void eval(Node node, double[][] in, int batch, double[] out) {
         Transpose t = (Transpose) node.attr;
-        int[] a = node.input(0).shape.at(batch), b = node.input(1).shape.at(batch);
-        int m = t.a() ? a[1] : a[0], k = t.a() ? a[0] : a[1], n = t.b() ? b[0] : b[1];
+        Shape as = node.input(0).shape, bs = node.input(1).shape;
+        int[] a = as.at(batch), b = bs.at(batch);
+        int m = rows(Shape.of(a), t.a()), k = cols(Shape.of(a), t.a()), n = cols(Shape.of(b), t.b());
+        int matrices = node.shape.rank() == 3 ? node.shape.at(batch)[0] : 1;
         double[] x = in[0], y = in[1];
         Arrays.fill(out, 0);
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                double av = t.a() ? x[p * m + i] : x[i * k + p];
-                for (int j = 0; j < n; j++) {
-                    out[i * n + j] += av * (t.b() ? y[j * k + p] : y[p * n + j]);
+        for (int p = 0; p < matrices; p++) {
+            int xo = as.rank() == 3 ? p * m * k : 0, yo = bs.rank() == 3 ? p * k * n : 0, oo = p * m * n;
+            for (int i = 0; i < m; i++) {
+                for (int q = 0; q < k; q++) {
+                    double av = x[xo + (t.a() ? q * m + i : i * k + q)];
+                    for (int j = 0; j < n; j++) {
+                        out[oo + i * n + j] += av * y[yo + (t.b() ? j * k + q : q * n + j)];
+                    }
                 }
             }
         }
