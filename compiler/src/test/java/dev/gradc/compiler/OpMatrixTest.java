@@ -104,6 +104,12 @@ class OpMatrixTest {
         int[][][] products = {{{2, 3}, {3, 2}}, {{2, 3}, {3}}, {{3}, {3, 2}}, {{3}, {3}}, {{2, 2, 3}, {3, 2}},
             {{2, 3}, {2, 3, 2}}, {{2, 2, 3}, {2, 3, 1}}, {{1, 3}, {3, 1}}};
         for (int[][] p : products) cases.add(new Case("matmul(a, b)", p[0], p[1], (a, b) -> matmul(a, p[0], b, p[1])));
+        cases.add(new Case("concat(a, b, 0)", m, new int[] {1, 3}, (a, b) -> new double[] {a[0], a[1], a[2], a[3], a[4], a[5], b[0], b[1], b[2]}));
+        cases.add(new Case("concat(a, b, a, -1)", m, new int[] {2, 1}, (a, b) -> new double[] {
+            a[0], a[1], a[2], b[0], a[0], a[1], a[2], a[3], a[4], a[5], b[1], a[3], a[4], a[5]}));
+        cases.add(new Case("slice(a, 1, 1, 3)", m, m, (a, b) -> new double[] {a[1], a[2], a[4], a[5]}));
+        cases.add(new Case("slice(a, 0, -1, 2) * slice(b, 1, 0, 1)", m, m, (a, b) -> new double[] {
+            a[3] * b[0], a[4] * b[0], a[5] * b[0], a[3] * b[3], a[4] * b[3], a[5] * b[3]}));
         cases.add(new Case("transpose(a)", m, m, (a, b) -> new double[] {a[0], a[3], a[1], a[4], a[2], a[5]}));
         cases.add(new Case("broadcastTo(b, 2, 3)", m, new int[] {3}, (a, b) -> new double[] {b[0], b[1], b[2], b[0], b[1], b[2]}));
         cases.add(new Case("mse(a, b)", m, m, (a, b) -> new double[] {meanOf(a, b, (x, y) -> (x - y) * (x - y))}));

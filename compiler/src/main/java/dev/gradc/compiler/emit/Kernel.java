@@ -166,6 +166,29 @@ public final class Kernel {
         });
     }
 
+    /**
+     * {@code out[outStart + i . outStrides] = in_k[inStart + i . inStrides]} over {@code dims}: one
+     * block copy, the building block of concat, slice and its gradient.
+     */
+    public void copyBlock(int input, Size[] dims, Size[] outStrides, Size outStart, Size[] inStrides, Size inStart) {
+        loopNest(dims, List.of(outStrides, inStrides), new Size[] {outStart, inStart}, index -> {
+            g.loadArg(0);
+            g.loadLocal(index[0]);
+            g.loadArg(inputArg[input]);
+            g.loadLocal(index[1]);
+            g.arrayLoad(elem);
+            g.arrayStore(elem);
+        });
+    }
+
+    /** {@code out[0 .. size) = 0}. */
+    public void zeroOutput() {
+        int start = g.newLocal(INT_TYPE);
+        g.push(0);
+        g.storeLocal(start);
+        fill(start, local(node.shape.size()), 0);
+    }
+
     /** {@code out[i] = i}. */
     public void iota() {
         forLoop(local(node.shape.size()), i -> {
@@ -335,6 +358,11 @@ public final class Kernel {
      * one int local per operand holding its index.
      */
     private void loopNest(Size[] dims, List<Size[]> strides, Consumer<int[]> body) {
+        loopNest(dims, strides, new Size[strides.size()], body);
+    }
+
+    /** As above, operand j's index starting at {@code start[j]} (null for 0). */
+    private void loopNest(Size[] dims, List<Size[]> strides, Size[] start, Consumer<int[]> body) {
         List<Size> d = new ArrayList<>();
         List<List<Size>> s = new ArrayList<>();
         for (int j = 0; j < strides.size(); j++) s.add(new ArrayList<>());
@@ -356,7 +384,7 @@ public final class Kernel {
         int[] base = new int[strides.size()];
         for (int j = 0; j < base.length; j++) {
             base[j] = g.newLocal(INT_TYPE);
-            g.push(0);
+            pushSize(start[j] == null ? Size.of(0) : start[j]);
             g.storeLocal(base[j]);
         }
         level(0, d, s, base, body);

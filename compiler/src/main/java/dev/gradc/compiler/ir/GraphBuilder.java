@@ -7,7 +7,9 @@ import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.compiler.ops.Op;
 import dev.gradc.compiler.ops.Reshape;
 import dev.gradc.compiler.ops.ArgMax;
+import dev.gradc.compiler.ops.Concat;
 import dev.gradc.compiler.ops.Iota;
+import dev.gradc.compiler.ops.Slice;
 import dev.gradc.compiler.ops.Transpose;
 import dev.gradc.compiler.ops.Reduce;
 import dev.gradc.dsl.CompileException;
@@ -253,6 +255,21 @@ public final class GraphBuilder {
         List<Integer> p = new ArrayList<>();
         for (int axis : perm) p.add(axis);
         return apply(Transpose.OP, p, a);
+    }
+
+    /** Indices [start, end) of one axis. */
+    public Node slice(Node a, int axis, int start, int end) {
+        if (start == 0 && end == a.shape.dim(axis)) return a;
+        return apply(Slice.SLICE, new Slice.Range(axis, start, end, a.shape.dim(axis)), a);
+    }
+
+    /** The gradient of a slice: {@code a} placed at the range of a zero tensor of the unsliced shape. */
+    public Node unslice(Node a, Slice.Range range) {
+        return apply(Slice.UNSLICE, range, a);
+    }
+
+    public Node concat(int axis, Node... inputs) {
+        return inputs.length == 1 ? inputs[0] : apply(Concat.OP, axis, inputs);
     }
 
     /** The numbers 0..n-1. */

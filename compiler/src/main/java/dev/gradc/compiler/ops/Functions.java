@@ -107,6 +107,26 @@ public final class Functions {
         });
         define("reshape", 2, 9, "reshape(x, dims...)", a -> a.builder().reshape(a.tensor(0), dims(a)));
         define("broadcastTo", 2, 9, "broadcastTo(x, dims...)", a -> a.builder().broadcast(a.tensor(0), dims(a)));
+        define("concat", 3, 9, "concat(a, b, ..., axis)", a -> {
+            Node first = a.tensor(0);
+            int axis = axis(a, a.count() - 1, first);
+            Node[] parts = new Node[a.count() - 1];
+            for (int i = 0; i < parts.length; i++) parts[i] = a.tensor(i);
+            return a.builder().concat(axis, parts);
+        });
+        // slice(x, axis, start, end): indices [start, end) of the axis; negative ones count from its end
+        define("slice", 4, 4, "slice(x, axis, start, end)", a -> {
+            Node x = a.tensor(0);
+            int axis = axis(a, 1, x), size = x.shape.dim(axis);
+            if (size == Shape.BATCH) throw a.error(1, "slice: cannot slice the batch dimension of " + x.shape);
+            int start = a.integer(2), end = a.integer(3);
+            if (start < 0) start += size;
+            if (end < 0) end += size;
+            if (start < 0 || end > size || start >= end) {
+                throw a.error(2, "slice: " + a.integer(2) + ":" + a.integer(3) + " is not a non-empty range of axis " + axis + " of " + x.shape);
+            }
+            return a.builder().slice(x, axis, start, end);
+        });
         define("oneHot", 2, 2, "oneHot(labels, classes)", a -> oneHot(a.builder(), a.tensor(0), a.integer(1)));
 
         define("sum", 1, 9, "sum(x), sum(x, axes...), sum(x, axes..., keepDims)", a -> reduce(a, Reduce.SUM));
