@@ -18,10 +18,14 @@ import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
+import com.github.javaparser.ast.expr.ArrayInitializerExpr;
+import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.DoubleLiteralExpr;
 import com.github.javaparser.ast.expr.EnclosedExpr;
 import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.IntegerLiteralExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
@@ -29,6 +33,7 @@ import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
+import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
 import dev.gradc.runtime.Initializer;
@@ -52,6 +57,10 @@ import java.util.stream.Collectors;
  */
 public final class ModelParser {
     private static final String BATCH = "batch";
+    /** The type a for loop's counter has in its scope: an int the body may read but not assign. */
+    private static final String LOOP = "loop counter";
+    /** Loops and repeat() are unrolled when compiling; beyond this a model is surely a mistake. */
+    private static final int MAX_UNROLL = 10_000;
 
     private final Source source;
     private final Map<String, SourcePos> declared = new HashMap<>();
@@ -59,6 +68,8 @@ public final class ModelParser {
     private final Map<String, Model.InputDecl> inputs = new LinkedHashMap<>();
     private final Map<String, Model.ParamDecl> params = new LinkedHashMap<>();
     private final Map<String, MethodDeclaration> methods = new LinkedHashMap<>();
+    /** Param[] arrays by name, with their lengths. */
+    private final Map<String, Integer> paramArrays = new LinkedHashMap<>();
     private final Deque<String> inlining = new ArrayDeque<>();
     private Model.OptimizerDecl optimizer;
 
@@ -178,8 +189,11 @@ public final class ModelParser {
             if (k != Modifier.Keyword.STATIC && k != Modifier.Keyword.FINAL) throw unsupported(m, "'" + k.asString() + "' modifier");
         }
         String type = f.getElementType().asString();
-        if (f.getElementType().getArrayLevel() > 0 || f.getVariables().stream().anyMatch(v -> v.getType().isArrayType())) {
-            throw unsupported(f.getElementType(), "array field");
+        for (VariableDeclarator v : f.getVariables()) {
+            if (!v.getType().isArrayType()) continue;
+            if (!type.equals("Param") || v.getType().asArrayType().getArrayLevel() != 1 || isStatic || isFinal) {
+                throw unsupported(v.getType(), "array of " + type + " (only Param[] arrays)");
+            }
         }
         for (VariableDeclarator v : f.getVariables()) {
             String name = v.getNameAsString();
@@ -193,6 +207,8 @@ public final class ModelParser {
                 throw error(pos(f), "only `static final int` and `static final double` constants take modifiers");
             } else if (type.equals("Input")) {
                 inputField(name, init, pos(v.getName()));
+            } else if (type.equals("Param") && v.getType().isArrayType()) {
+                paramArrayField(name, init, pos(v.getName()));
             } else if (type.equals("Param")) {
                 paramField(name, init, pos(v.getName()));
             } else if (type.equals("Optimizer")) {
@@ -208,7 +224,7 @@ public final class ModelParser {
 
     private void constantField(String name, boolean isInt, Expression init, SourcePos at) {
         declare(name, at);
-        Expr.Num value = constant(init, Map.of());
+        Expr.Num value = constant(init, Scope.NONE);
         if (isInt && !value.integral()) throw error(pos(init), "'" + name + "' is an int constant but its value is not an int");
         constants.put(name, new Model.Constant(name, value.value(), isInt, at));
     }
@@ -230,6 +246,37 @@ public final class ModelParser {
 
     private void paramField(String name, Expression init, SourcePos at) {
         declare(name, at);
+        params.put(name, paramDecl(name, init, at));
+    }
+
+    // paramArrayField: 'Param' '[' ']' NAME '=' ('{' initializer (',' initializer)* '}' | 'repeat' '(' constant ',' initializer ')') ';'
+    //   elements are parameters named NAME[0], NAME[1], ...
+
+    private void paramArrayField(String name, Expression init, SourcePos at) {
+        declare(name, at);
+        List<Expression> elements = new ArrayList<>();
+        if (init instanceof ArrayInitializerExpr list) {
+            elements.addAll(list.getValues());
+        } else if (init instanceof MethodCallExpr call && call.getScope().isEmpty() && call.getNameAsString().equals("repeat")
+                && call.getArguments().size() == 2) {
+            Expr.Num count = constant(call.getArgument(0), Scope.NONE);
+            if (!count.integral() || count.value() < 1 || count.value() > MAX_UNROLL) {
+                throw error(pos(call.getArgument(0)), "repeat needs a positive int count, at most " + MAX_UNROLL);
+            }
+            for (int i = 0; i < (int) count.value(); i++) elements.add(call.getArgument(1));
+        } else {
+            throw error(pos(init), "a parameter array is declared as `Param[] " + name + " = repeat(N, zeros(...));` "
+                    + "or `Param[] " + name + " = { zeros(...), ... };`");
+        }
+        if (elements.isEmpty()) throw error(pos(init), "a parameter array needs at least one element");
+        for (int i = 0; i < elements.size(); i++) {
+            String element = name + "[" + i + "]";
+            params.put(element, paramDecl(element, elements.get(i), pos(elements.get(i))));
+        }
+        paramArrays.put(name, elements.size());
+    }
+
+    private Model.ParamDecl paramDecl(String name, Expression init, SourcePos at) {
         String known = Arrays.stream(Initializer.values()).map(i -> i.functionName).collect(Collectors.joining(", "));
         MethodCallExpr call = fieldCall(init, "a parameter is declared with an initializer, one of " + known);
         Initializer initializer = Initializer.byName(call.getNameAsString());
@@ -243,14 +290,14 @@ public final class ModelParser {
                     + " before the shape, as in " + initializer.functionName + "(" + String.join(", ", initializer.scalars) + ", dims...)");
         }
         List<Double> values = new ArrayList<>();
-        for (int i = 0; i < scalars; i++) values.add(constant(args.get(i), Map.of()).value());
+        for (int i = 0; i < scalars; i++) values.add(constant(args.get(i), Scope.NONE).value());
         List<Integer> shape = new ArrayList<>();
         for (int i = scalars; i < args.size(); i++) shape.add(dim(args.get(i), false).size());
         if (initializer.needsFans() && shape.size() < 2) {
             throw error(pos(call.getName()), initializer.functionName + " scales by fan-in and fan-out and needs a weight "
                     + "of at least 2 dimensions, got " + shape.size());
         }
-        params.put(name, new Model.ParamDecl(name, initializer, values, shape, at));
+        return new Model.ParamDecl(name, initializer, values, shape, at);
     }
 
     // optimizerField: 'Optimizer' NAME '=' NAME '(' constant* ')' ';'
@@ -260,7 +307,7 @@ public final class ModelParser {
         MethodCallExpr call = fieldCall(init, "an optimizer is declared as `Optimizer " + name + " = sgd(0.1);`");
         if (optimizer != null) throw error(at, "a model has one optimizer; another is declared at line " + optimizer.pos().line());
         List<Expr> args = new ArrayList<>();
-        for (Expression arg : call.getArguments()) args.add(constant(arg, Map.of()));
+        for (Expression arg : call.getArguments()) args.add(constant(arg, Scope.NONE));
         optimizer = new Model.OptimizerDecl(call.getNameAsString(), args, pos(call.getName()));
     }
 
@@ -275,14 +322,14 @@ public final class ModelParser {
             if (!batchAllowed) throw error(pos(e), "a parameter's shape is fixed: batch is not allowed here");
             return Dim.BATCH;
         }
-        Expr.Num n = constant(e, Map.of());
+        Expr.Num n = constant(e, Scope.NONE);
         if (!n.integral()) throw error(pos(e), "a dimension must be an int, got " + n.value());
         if (n.value() < 1) throw error(pos(e), "a dimension must be positive, got " + (long) n.value());
         return Dim.of((int) n.value());
     }
 
     /** An expression that must fold to a number. */
-    private Expr.Num constant(Expression e, Map<String, Expr> scope) {
+    private Expr.Num constant(Expression e, Scope scope) {
         Expr value = expression(e, scope);
         if (value instanceof Expr.Num n) return n;
         throw error(pos(e), "expected a constant number here");
@@ -310,12 +357,12 @@ public final class ModelParser {
     private Expr inlineCall(MethodDeclaration m, List<Expr> args, SourcePos at, boolean checkedArity) {
         String name = m.getNameAsString();
         if (inlining.contains(name)) throw error(at, "recursive call to '" + name + "'");
-        Map<String, Expr> scope = new HashMap<>();
+        Scope scope = new Scope(null);
         for (int i = 0; i < m.getParameters().size(); i++) {
             Parameter p = m.getParameter(i);
             // A body checked without a call binds parameters to themselves: a placeholder input.
             Expr value = checkedArity ? args.get(i) : new Expr.InputRef(p.getNameAsString(), pos(p.getName()));
-            if (scope.put(p.getNameAsString(), value) != null) {
+            if (!scope.define(p.getNameAsString(), value)) {
                 throw error(pos(p.getName()), "'" + p.getNameAsString() + "' is already a parameter of '" + name + "'");
             }
         }
@@ -327,28 +374,128 @@ public final class ModelParser {
         }
     }
 
-    // block: '{' localDeclaration* returnStatement '}'
+    // block: '{' statement* returnStatement '}'
 
-    private Expr block(MethodDeclaration m, BlockStmt body, Map<String, Expr> scope) {
-        Expr result = null;
-        for (Statement s : body.getStatements()) {
-            if (result != null) throw error(pos(s), "unreachable statement after return");
-            if (s instanceof ReturnStmt r) {
-                if (r.getExpression().isEmpty()) throw error(pos(r), "return needs a value");
-                result = expression(r.getExpression().get(), scope);
-            } else if (s instanceof ExpressionStmt es && es.getExpression() instanceof VariableDeclarationExpr decl) {
-                localDeclaration(decl, scope);
-            } else {
-                throw unsupported(s, describe(s));
-            }
-        }
+    private Expr block(MethodDeclaration m, BlockStmt body, Scope scope) {
+        Expr result = statements(body.getStatements(), scope, true);
         if (result == null) throw error(pos(m.getName()), "method '" + m.getNameAsString() + "' must end with a return statement");
         return result;
     }
 
+    // statement: localDeclaration | assignment | forStatement | '{' statement* '}' | returnStatement
+
+    private Expr statements(List<Statement> list, Scope scope, boolean returnAllowed) {
+        Expr result = null;
+        for (Statement s : list) {
+            if (result != null) throw error(pos(s), "unreachable statement after return");
+            if (s instanceof ReturnStmt r) {
+                if (!returnAllowed) throw error(pos(r), "return only at the end of a method, not inside a loop or block");
+                if (r.getExpression().isEmpty()) throw error(pos(r), "return needs a value");
+                result = expression(r.getExpression().get(), scope);
+            } else if (s instanceof ExpressionStmt es && es.getExpression() instanceof VariableDeclarationExpr decl) {
+                localDeclaration(decl, scope);
+            } else if (s instanceof ExpressionStmt es && es.getExpression() instanceof AssignExpr assign) {
+                assignment(assign, scope);
+            } else if (s instanceof ForStmt loop) {
+                forStatement(loop, scope);
+            } else if (s instanceof BlockStmt inner) {
+                statements(inner.getStatements(), new Scope(scope), false);
+            } else {
+                throw unsupported(s, describe(s));
+            }
+        }
+        return result;
+    }
+
+    // assignment: NAME ('=' | '+=' | '-=' | '*=' | '/=') expression ';'   only locals are reassigned
+
+    private void assignment(AssignExpr a, Scope scope) {
+        if (!(a.getTarget() instanceof NameExpr target)) throw unsupported(a.getTarget(), "assignment to " + describe(a.getTarget()));
+        String name = target.getNameAsString();
+        String type = scope.typeOf(name);
+        if (type == null) {
+            throw error(pos(target), "cannot assign to '" + name + "': only local variables of a method can be reassigned");
+        }
+        if (type.equals(LOOP)) throw error(pos(target), "the loop variable '" + name + "' changes only in the for statement's update");
+        Expr value = expression(a.getValue(), scope);
+        SourcePos at = pos(a);
+        switch (a.getOperator()) {
+            case ASSIGN: break;
+            case PLUS: value = arithmetic("add", scope.lookup(name), value, at); break;
+            case MINUS: value = arithmetic("sub", scope.lookup(name), value, at); break;
+            case MULTIPLY: value = arithmetic("mul", scope.lookup(name), value, at); break;
+            case DIVIDE: value = arithmetic("div", scope.lookup(name), value, at); break;
+            default: throw unsupported(a, "'" + a.getOperator().asString() + "' assignment");
+        }
+        scope.assign(name, typed(type, name, value, a.getValue()));
+    }
+
+    // forStatement: 'for' '(' 'int' NAME '=' constant ';' NAME compare constant ';' update ')' statement
+    //   unrolled at compile time; update: NAME '++' | NAME '--' | NAME '+=' constant | NAME '-=' constant
+
+    private void forStatement(ForStmt f, Scope outer) {
+        if (f.getInitialization().size() != 1 || !(f.getInitialization().get(0) instanceof VariableDeclarationExpr init)
+                || init.getVariables().size() != 1 || !init.getVariable(0).getTypeAsString().equals("int")
+                || init.getVariable(0).getInitializer().isEmpty()) {
+            throw error(pos(f), "a for loop counts with one int: for (int i = 0; i < N; i++)");
+        }
+        String counter = init.getVariable(0).getNameAsString();
+        if (outer.lookup(counter) != null) throw error(pos(init.getVariable(0).getName()), "'" + counter + "' is already defined in this method");
+        Scope loop = new Scope(outer);
+        Expr.Num start = constant(init.getVariable(0).getInitializer().get(), outer);
+        if (!start.integral()) throw error(pos(init.getVariable(0).getInitializer().get()), "the loop counter starts at an int");
+        loop.define(counter, LOOP, start);
+
+        if (f.getCompare().isEmpty() || !(f.getCompare().get() instanceof BinaryExpr compare)
+                || !(compare.getLeft() instanceof NameExpr left) || !left.getNameAsString().equals(counter)) {
+            throw error(pos(f), "a for loop's condition compares its counter with a constant: " + counter + " < N");
+        }
+        long limit = (long) constant(compare.getRight(), outer).value();
+        long step = loopStep(f, counter, outer);
+        long value = (long) start.value();
+        List<Statement> body = f.getBody() instanceof BlockStmt b ? b.getStatements() : List.of(f.getBody());
+        int iterations = 0;
+        while (holds(compare.getOperator(), value, limit, compare)) {
+            if (++iterations > MAX_UNROLL) throw error(pos(f), "this loop runs more than " + MAX_UNROLL + " times; loops are unrolled when compiling");
+            statements(body, new Scope(loop), false);
+            value += step;
+            loop.assign(counter, new Expr.Num(value, true, start.pos()));
+        }
+    }
+
+    private long loopStep(ForStmt f, String counter, Scope scope) {
+        if (f.getUpdate().size() == 1) {
+            Expression u = f.getUpdate().get(0);
+            if (u instanceof UnaryExpr unary && unary.getExpression() instanceof NameExpr n && n.getNameAsString().equals(counter)) {
+                if (unary.getOperator() == UnaryExpr.Operator.POSTFIX_INCREMENT || unary.getOperator() == UnaryExpr.Operator.PREFIX_INCREMENT) return 1;
+                if (unary.getOperator() == UnaryExpr.Operator.POSTFIX_DECREMENT || unary.getOperator() == UnaryExpr.Operator.PREFIX_DECREMENT) return -1;
+            }
+            if (u instanceof AssignExpr a && a.getTarget() instanceof NameExpr n && n.getNameAsString().equals(counter)) {
+                Expr.Num by = constant(a.getValue(), scope);
+                if (by.integral() && by.value() != 0) {
+                    if (a.getOperator() == AssignExpr.Operator.PLUS) return (long) by.value();
+                    if (a.getOperator() == AssignExpr.Operator.MINUS) return -(long) by.value();
+                }
+            }
+        }
+        throw error(pos(f), "a for loop's update steps its counter by a constant: " + counter + "++, " + counter + "--, "
+                + counter + " += k or " + counter + " -= k");
+    }
+
+    private boolean holds(BinaryExpr.Operator op, long value, long limit, BinaryExpr at) {
+        switch (op) {
+            case LESS: return value < limit;
+            case LESS_EQUALS: return value <= limit;
+            case GREATER: return value > limit;
+            case GREATER_EQUALS: return value >= limit;
+            case NOT_EQUALS: return value != limit;
+            default: throw error(operatorPos(at), "a for loop's condition is <, <=, >, >= or !=");
+        }
+    }
+
     // localDeclaration: ('Tensor' | 'int' | 'double') NAME '=' expression (',' NAME '=' expression)* ';'
 
-    private void localDeclaration(VariableDeclarationExpr decl, Map<String, Expr> scope) {
+    private void localDeclaration(VariableDeclarationExpr decl, Scope scope) {
         for (Modifier mod : decl.getModifiers()) {
             if (mod.getKeyword() != Modifier.Keyword.FINAL) throw unsupported(mod, "'" + mod.getKeyword().asString() + "' modifier");
         }
@@ -361,24 +508,23 @@ public final class ModelParser {
             }
             if (v.getInitializer().isEmpty()) throw error(pos(v.getName()), "'" + name + "' needs a value");
             if (name.equals(BATCH)) throw error(pos(v.getName()), "'batch' is reserved for the batch dimension");
-            if (scope.containsKey(name)) throw error(pos(v.getName()), "'" + name + "' is already defined in this method");
-            Expr value = expression(v.getInitializer().get(), scope);
-            if (!type.equals("Tensor")) {
-                if (!(value instanceof Expr.Num n)) {
-                    throw error(pos(v.getInitializer().get()), "'" + name + "' is declared " + type + " but its value is not a constant");
-                }
-                if (type.equals("int") && !n.integral()) {
-                    throw error(pos(v.getInitializer().get()), "'" + name + "' is declared int but its value is not an int");
-                }
-                if (type.equals("double")) value = new Expr.Num(n.value(), false, n.pos());
-            }
-            scope.put(name, value);
+            if (scope.lookup(name) != null) throw error(pos(v.getName()), "'" + name + "' is already defined in this method");
+            Expr value = typed(type, name, expression(v.getInitializer().get(), scope), v.getInitializer().get());
+            scope.define(name, type, value);
         }
+    }
+
+    /** Checks a value against a local's declared type: int and double locals hold constants. */
+    private Expr typed(String type, String name, Expr value, Expression source) {
+        if (type.equals("Tensor")) return value;
+        if (!(value instanceof Expr.Num n)) throw error(pos(source), "'" + name + "' is declared " + type + " but its value is not a constant");
+        if (type.equals("int") && !n.integral()) throw error(pos(source), "'" + name + "' is declared int but its value is not an int");
+        return type.equals("double") ? new Expr.Num(n.value(), false, n.pos()) : n;
     }
 
     // expression: literal | NAME | '(' expression ')' | '-' expression | expression op expression | call
 
-    private Expr expression(Expression e, Map<String, Expr> scope) {
+    private Expr expression(Expression e, Scope scope) {
         if (e instanceof EnclosedExpr enclosed) return expression(enclosed.getInner(), scope);
         if (e instanceof IntegerLiteralExpr i) {
             Number n = i.asNumber();
@@ -394,11 +540,32 @@ public final class ModelParser {
         if (e instanceof UnaryExpr u) return unary(u, scope);
         if (e instanceof BinaryExpr b) return binary(b, scope);
         if (e instanceof MethodCallExpr call) return call(call, scope);
+        if (e instanceof ArrayAccessExpr access) return arrayElement(access, scope);
+        if (e instanceof FieldAccessExpr field && field.getNameAsString().equals("length")
+                && field.getScope() instanceof NameExpr array && paramArrays.containsKey(array.getNameAsString())) {
+            return new Expr.Num(paramArrays.get(array.getNameAsString()), true, pos(e));
+        }
         throw unsupported(e, describe(e));
     }
 
-    private Expr name(String name, SourcePos at, Map<String, Expr> scope) {
-        Expr local = scope.get(name);
+    // arrayElement: NAME '[' constant ']'   an element of a Param[] array
+
+    private Expr arrayElement(ArrayAccessExpr access, Scope scope) {
+        if (!(access.getName() instanceof NameExpr array) || !paramArrays.containsKey(array.getNameAsString())) {
+            throw error(pos(access.getName()), "only Param[] arrays can be indexed");
+        }
+        String name = array.getNameAsString();
+        Expr.Num index = constant(access.getIndex(), scope);
+        int size = paramArrays.get(name);
+        if (!index.integral() || index.value() < 0 || index.value() >= size) {
+            throw error(pos(access.getIndex()), "index " + (index.integral() ? Long.toString((long) index.value()) : Double.toString(index.value()))
+                    + " is outside " + name + " (" + size + " elements)");
+        }
+        return new Expr.ParamRef(name + "[" + (long) index.value() + "]", pos(access));
+    }
+
+    private Expr name(String name, SourcePos at, Scope scope) {
+        Expr local = scope.lookup(name);
         if (local != null) return local;
         Model.Constant c = constants.get(name);
         if (c != null) return new Expr.Num(c.value(), c.integral(), at);
@@ -406,7 +573,8 @@ public final class ModelParser {
         if (params.containsKey(name)) return new Expr.ParamRef(name, at);
         if (name.equals(BATCH)) return new Expr.Batch(at);
         if (methods.containsKey(name)) throw error(at, "'" + name + "' is a method; call it as " + name + "(...)");
-        List<String> known = new ArrayList<>(scope.keySet());
+        if (paramArrays.containsKey(name)) throw error(at, "'" + name + "' is an array of parameters; index it, as in " + name + "[0]");
+        List<String> known = new ArrayList<>(scope.names());
         known.addAll(constants.keySet());
         known.addAll(inputs.keySet());
         known.addAll(params.keySet());
@@ -414,7 +582,7 @@ public final class ModelParser {
         throw error(at, "unknown name '" + name + "'" + Suggestions.didYouMean(name, known));
     }
 
-    private Expr unary(UnaryExpr u, Map<String, Expr> scope) {
+    private Expr unary(UnaryExpr u, Scope scope) {
         Expr x = expression(u.getExpression(), scope);
         switch (u.getOperator()) {
             case PLUS:
@@ -427,7 +595,7 @@ public final class ModelParser {
         }
     }
 
-    private Expr binary(BinaryExpr b, Map<String, Expr> scope) {
+    private Expr binary(BinaryExpr b, Scope scope) {
         String function;
         switch (b.getOperator()) {
             case PLUS: function = "add"; break;
@@ -448,6 +616,12 @@ public final class ModelParser {
         if (left instanceof Expr.Num l && right instanceof Expr.Num r && fold(function, l, r, at) instanceof Expr.Num n) return n;
         if (function.equals("rem")) throw error(at, "'%' works on constants only");
         return new Expr.Call(function, List.of(left, right), at);
+    }
+
+    /** {@code l op r} as the binary operator would build it (constants folded). */
+    private Expr arithmetic(String function, Expr l, Expr r, SourcePos at) {
+        if (l instanceof Expr.Num a && r instanceof Expr.Num b && fold(function, a, b, at) instanceof Expr.Num n) return n;
+        return new Expr.Call(function, List.of(l, r), at);
     }
 
     /** Java's arithmetic on constants: int op int stays int (division truncates), else double. Comparisons stay calls. */
@@ -481,7 +655,7 @@ public final class ModelParser {
 
     // call: NAME '(' (expression (',' expression)*)? ')'   a helper is inlined, a built-in kept
 
-    private Expr call(MethodCallExpr call, Map<String, Expr> scope) {
+    private Expr call(MethodCallExpr call, Scope scope) {
         if (call.getScope().isPresent()) throw unsupported(call, "method call on a receiver (" + call.getScope().get() + "." + call.getNameAsString() + ")");
         if (call.getTypeArguments().isPresent()) throw unsupported(call, "type arguments");
         SourcePos at = pos(call.getName());
@@ -531,5 +705,56 @@ public final class ModelParser {
         String simple = n.getClass().getSimpleName()
                 .replaceAll("Stmt$", "Statement").replaceAll("Expr$", "Expression").replaceAll("Declaration$", "Declaration");
         return simple.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+    }
+
+    /** The local names of a method body, loop body or block; inner scopes see and may reassign outer names. */
+    private static final class Scope {
+        static final Scope NONE = new Scope(null);
+
+        private final Scope parent;
+        private final Map<String, Expr> values = new HashMap<>();
+        private final Map<String, String> types = new HashMap<>();
+
+        Scope(Scope parent) {
+            this.parent = parent;
+        }
+
+        Expr lookup(String name) {
+            for (Scope s = this; s != null; s = s.parent) if (s.values.containsKey(name)) return s.values.get(name);
+            return null;
+        }
+
+        String typeOf(String name) {
+            for (Scope s = this; s != null; s = s.parent) if (s.types.containsKey(name)) return s.types.get(name);
+            return null;
+        }
+
+        /** A method parameter; false if the name is taken. */
+        boolean define(String name, Expr value) {
+            if (lookup(name) != null) return false;
+            define(name, "Tensor", value);
+            return true;
+        }
+
+        void define(String name, String type, Expr value) {
+            values.put(name, value);
+            types.put(name, type);
+        }
+
+        void assign(String name, Expr value) {
+            for (Scope s = this; s != null; s = s.parent) {
+                if (s.values.containsKey(name)) {
+                    s.values.put(name, value);
+                    return;
+                }
+            }
+            throw new IllegalStateException("assignment to undefined " + name);
+        }
+
+        List<String> names() {
+            List<String> out = new ArrayList<>();
+            for (Scope s = this; s != null; s = s.parent) out.addAll(s.values.keySet());
+            return out;
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.gradc.dsl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Tiny programs and their elaboration, written inline. */
@@ -110,6 +111,35 @@ class ModelParserTest {
                   output predict = reshape(add(matmul(relu(add(matmul(relu(add(matmul(x, w1), b1)), w2), b2)), w3), b3), batch)
                   optimizer sgd(1.0)
                 """, ExprPrinter.print(m));
+    }
+
+    @Test
+    void forLoopsUnrollOverParameterArrays() {
+        Model m = parse("""
+                class Deep {
+                    static final int DEPTH = 3;
+                    Input x = input(batch, 4);
+                    Param[] w = repeat(DEPTH, xavierUniform(4, 4)), b = { zeros(4), ones(4), constant(0.5, 4) };
+                    Tensor loss() {
+                        Tensor h = x;
+                        for (int i = 0; i < DEPTH; i++) {
+                            h = tanh(matmul(h, w[i]) + b[i]);
+                        }
+                        for (int i = w.length - 1; i >= 1; i -= 2) h += w[i - 1];
+                        return sum(h);
+                    }
+                }
+                """);
+        assertEquals(List.of("w[0]", "w[1]", "w[2]", "b[0]", "b[1]", "b[2]"), m.params().stream().map(Model.ParamDecl::name).toList());
+        assertEquals("constant", m.params().get(5).init().functionName);
+        assertEquals("sum(add(tanh(add(matmul(tanh(add(matmul(tanh(add(matmul(x, w[0]), b[0])), w[1]), b[1])), w[2]), b[2])), w[1]))",
+                ExprPrinter.print(m.loss()));
+    }
+
+    @Test
+    void comparisonsAndBooleans() {
+        assertEquals("sum(gt(x, 0), 1, true)", loss("return sum(x > 0, 1, true);"));
+        assertEquals("mul(le(x, y), ne(x, 1))", loss("return (x <= y) * (x != 1);"));
     }
 
     @Test

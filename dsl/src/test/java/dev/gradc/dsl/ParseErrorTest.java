@@ -48,7 +48,7 @@ class ParseErrorTest {
         assertError(withLoss("return x > 0 ? x : w;"), 4, 28, "unsupported Java construct: conditional expression");
         assertError(withLoss("return x.sum();"), 4, 28, "unsupported Java construct: method call on a receiver (x.sum)");
         assertError(withLoss("return \"x\";"), 4, 28, "unsupported Java construct: string literal expression");
-        assertError(withLoss("for (int i = 0; i < 2; i++) {} return x;"), 4, 21, "unsupported Java construct: for statement");
+        assertError(withLoss("while (true) {} return x;"), 4, 21, "unsupported Java construct: while statement");
         assertError("import java.util.List;\nclass E {}\n", 1, 1, "unsupported Java construct: import");
         assertError("interface E {}\n", 1, 1, "unsupported Java construct: class or interface declaration");
         assertError("class E { E() {} }\n", 1, 11, "unsupported Java construct: constructor declaration");
@@ -84,6 +84,26 @@ class ParseErrorTest {
                 "'a' is already defined in this method");
         assertError("class E {\n    Input x = input(2);\n    Tensor loss() { int k = x; return x; }\n}\n", 3, 29,
                 "'k' is declared int but its value is not a constant");
+    }
+
+    @Test
+    void loopAndArrayErrors() {
+        String arrays = "class E {\n    Input x = input(batch, 2);\n    Param[] w = repeat(3, zeros(2, 2));\n";
+        assertError(arrays + "    Tensor loss() { return sum(w[3]); }\n}\n", 4, 34, "index 3 is outside w (3 elements)");
+        assertError(arrays + "    Tensor loss() { return sum(w); }\n}\n", 4, 32, "'w' is an array of parameters; index it, as in w[0]");
+        assertError(arrays + "    Tensor loss() { for (int i = 0; i < 3; i++) { i = 2; } return x; }\n}\n", 4, 51,
+                "the loop variable 'i' changes only in the for statement's update");
+        assertError(arrays + "    Tensor loss() { for (int i = 0; i < 3; i++) return x; return x; }\n}\n", 4, 49,
+                "return only at the end of a method, not inside a loop or block");
+        assertError(arrays + "    Tensor loss() { for (int i = 0; i < 3; i *= 2) {} return x; }\n}\n", 4, 21,
+                "a for loop's update steps its counter by a constant: i++, i--, i += k or i -= k");
+        assertError(arrays + "    Tensor loss() { for (int i = 0; i >= 0; i++) {} return x; }\n}\n", 4, 21,
+                "this loop runs more than 10000 times; loops are unrolled when compiling");
+        assertError(arrays + "    Tensor loss() { x = x * 2; return x; }\n}\n", 4, 21,
+                "cannot assign to 'x': only local variables of a method can be reassigned");
+        assertError("class E {\n    Input[] x = repeat(2, input(2));\n}\n", 2, 5, "unsupported Java construct: array of Input (only Param[] arrays)");
+        assertError("class E {\n    Param[] w = zeros(2);\n}\n", 2, 17,
+                "a parameter array is declared as `Param[] w = repeat(N, zeros(...));` or `Param[] w = { zeros(...), ... };`");
     }
 
     @Test
