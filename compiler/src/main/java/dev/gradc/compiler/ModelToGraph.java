@@ -77,7 +77,8 @@ public final class ModelToGraph {
         Optimizers.Optimizer opt = Optimizers.ALL.get(decl.function());
         if (opt == null) {
             throw new CompileException(model.source(), decl.pos(), "unknown optimizer '" + decl.function()
-                    + "'; known optimizers: " + String.join(", ", Optimizers.ALL.keySet()));
+                    + "'" + Suggestions.didYouMean(decl.function(), Optimizers.ALL.keySet())
+                    + "; known optimizers: " + String.join(", ", Optimizers.ALL.keySet()));
         }
         int n = decl.args().size();
         if (n < opt.required() || n > opt.hypers().size()) {
@@ -85,7 +86,6 @@ public final class ModelToGraph {
                     + opt.name() + "': expected " + range(opt.required(), opt.hypers().size()) + ", got " + n);
         }
         Map<String, Double> values = new LinkedHashMap<>();
-        Map<String, Node> hypers = new LinkedHashMap<>();
         b.at(decl.pos());
         for (int i = 0; i < opt.hypers().size(); i++) {
             Optimizers.Hyper h = opt.hypers().get(i);
@@ -98,12 +98,12 @@ public final class ModelToGraph {
                 value = num.value();
             }
             values.put(h.name(), value);
-            hypers.put(h.name(), b.hyper(h.name()));
         }
-        Map<String, Node> params = new LinkedHashMap<>();
-        b.graph().nodesOf(dev.gradc.compiler.ops.Leaf.PARAM).forEach(p -> params.put((String) p.attr, p));
-        opt.build(b, hypers, params);
-        return values;
+        try {
+            return Optimizers.build(opt, values, b);
+        } catch (IllegalArgumentException e) {
+            throw new CompileException(model.source(), decl.pos(), e.getMessage());
+        }
     }
 
     private static String range(int min, int max) {

@@ -93,7 +93,7 @@ class CompileErrorTest {
     @Test
     void unknownOptimizer() {
         String src = model("", "sum(x)").replace("sgd(0.1)", "adamm(0.1)");
-        assertError(src, 6, 19, "unknown optimizer 'adamm'; known optimizers: sgd");
+        assertError(src, 6, 19, "unknown optimizer 'adamm' (did you mean 'adam'?); known optimizers: sgd, adam, adamW, rmsprop, adagrad");
     }
 
     @Test

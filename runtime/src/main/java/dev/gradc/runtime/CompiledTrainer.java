@@ -21,6 +21,7 @@ import java.util.Map;
  * param w1 [2,16] uniform -1.0 1.0
  * output predict [batch]
  * hyper lr 1.0
+ * state w1.momentum [2,16]
  * </pre>
  */
 public abstract class CompiledTrainer implements Trainer {
@@ -33,6 +34,7 @@ public abstract class CompiledTrainer implements Trainer {
     private final List<TensorInfo> inputs = new ArrayList<>();
     private final List<TensorInfo> params = new ArrayList<>();
     private final List<TensorInfo> outputs = new ArrayList<>();
+    private final List<TensorInfo> states = new ArrayList<>();
     private final Map<String, Initializer> initializers = new HashMap<>();
     private final Map<String, double[]> initArgs = new HashMap<>();
     private final Map<String, Double> hyperDefaults = new LinkedHashMap<>();
@@ -41,6 +43,7 @@ public abstract class CompiledTrainer implements Trainer {
     private final Map<String, TensorView> paramViews = new LinkedHashMap<>();
     private final Map<String, TensorView> gradViews = new HashMap<>();
     private final Map<String, TensorView> outputViews = new HashMap<>();
+    private final Map<String, TensorView> stateViews = new LinkedHashMap<>();
     private final Map<String, Object> hyperBuffers = new LinkedHashMap<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
     private TensorView lossView;
@@ -59,6 +62,7 @@ public abstract class CompiledTrainer implements Trainer {
             case "input": inputs.add(new TensorInfo(f[1], parseShape(f[2]))); break;
             case "output": outputIndex.put(f[1], outputs.size()); outputs.add(new TensorInfo(f[1], parseShape(f[2]))); break;
             case "hyper": hyperDefaults.put(f[1], Double.parseDouble(f[2])); break;
+            case "state": states.add(new TensorInfo(f[1], parseShape(f[2]))); break;
             case "param": {
                 params.add(new TensorInfo(f[1], parseShape(f[2])));
                 initializers.put(f[1], Initializer.byName(f[3]));
@@ -93,7 +97,7 @@ public abstract class CompiledTrainer implements Trainer {
         return (int) n;
     }
 
-    /** Registers a named buffer: {@code "input x"}, {@code "param w1"}, {@code "grad w1"}, {@code "output predict"}, {@code "hyper lr"}, {@code "loss"}. */
+    /** Registers a named buffer: {@code "input x"}, {@code "param w1"}, {@code "grad w1"}, {@code "output predict"}, {@code "hyper lr"}, {@code "state w1.momentum"}, {@code "loss"}. */
     protected final void bind(String key, Object buffer) {
         int space = key.indexOf(' ');
         String role = space < 0 ? key : key.substring(0, space);
@@ -104,6 +108,7 @@ public abstract class CompiledTrainer implements Trainer {
             case "grad": gradViews.put(name, new TensorView(this, find(params, name), buffer)); break;
             case "output": outputViews.put(name, new TensorView(this, find(outputs, name), buffer)); break;
             case "hyper": hyperBuffers.put(name, buffer); break;
+            case "state": stateViews.put(name, new TensorView(this, find(states, name), buffer)); break;
             case "loss": lossView = new TensorView(this, new TensorInfo("loss", new int[0]), buffer); break;
             default: throw new IllegalArgumentException("unknown buffer role " + key);
         }
@@ -158,6 +163,15 @@ public abstract class CompiledTrainer implements Trainer {
     @Override public TensorView input(String name) { return lookup(inputViews, "input", name); }
     @Override public TensorView param(String name) { return lookup(paramViews, "parameter", name); }
     @Override public TensorView grad(String name) { return lookup(gradViews, "gradient of parameter", name); }
+
+    /**
+     * The optimizer's state buffers (momenta, step count...), named like {@code w1.momentum}: zero
+     * when the trainer is built, updated by every step. They are not parameters: {@link #saveParams}
+     * does not write them and {@link #loadParams} leaves them as they are.
+     */
+    public List<TensorInfo> states() { return List.copyOf(states); }
+
+    public TensorView state(String name) { return lookup(stateViews, "optimizer state", name); }
 
     @Override
     public TensorView output(String name) {

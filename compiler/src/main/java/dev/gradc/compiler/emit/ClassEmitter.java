@@ -11,6 +11,7 @@ import static org.objectweb.asm.Opcodes.V17;
 import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Size;
+import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.dsl.Model;
 import dev.gradc.runtime.CompiledTrainer;
 import dev.gradc.runtime.DType;
@@ -25,7 +26,7 @@ import org.objectweb.asm.commons.Method;
 
 /**
  * Emits one class per model: a subclass of {@link CompiledTrainer} with one primitive array field
- * per buffer (allocated once, in the constructor), one small static method per kernel, and
+ * per buffer (allocated once, in the constructor; optimizer state starts at zero as Java arrays do), one small static method per kernel, and
  * {@code step()}, the outputs and typed convenience methods calling them in schedule order. The
  * {@code .grad} file is the class's SourceFile and kernels carry the model's line numbers.
  */
@@ -104,6 +105,9 @@ public final class ClassEmitter {
         }
         graph.outputs().forEach((name, n) -> d.append("output ").append(name).append(' ').append(shapeText(n.shape.dims())).append('\n'));
         hypers.forEach((name, v) -> d.append("hyper ").append(name).append(' ').append(v).append('\n'));
+        for (Node n : graph.nodesOf(Leaf.STATE)) {
+            d.append("state ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims())).append('\n');
+        }
         return d.toString();
     }
 
@@ -156,10 +160,7 @@ public final class ClassEmitter {
     private Map<String, Node> bindings() {
         Map<String, Node> keys = new java.util.LinkedHashMap<>();
         for (Node n : graph.nodes()) {
-            if (n.op == dev.gradc.compiler.ops.Leaf.INPUT || n.op == dev.gradc.compiler.ops.Leaf.PARAM
-                    || n.op == dev.gradc.compiler.ops.Leaf.HYPER) {
-                if (!schedule.isInline(n)) keys.put(n.op.name + " " + n.attr, n);
-            }
+            if (Leaf.isNamedBuffer(n) && !schedule.isInline(n)) keys.put(n.op.name + " " + Leaf.bufferName(n), n);
         }
         graph.grads().forEach((name, n) -> keys.put("grad " + name, n));
         graph.outputs().forEach((name, n) -> keys.put("output " + name, n));

@@ -15,11 +15,13 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
- * Where every value lives and in which order kernels run. Inputs, parameters and hyper-parameters
- * are buffers of their own; constants and counts are pushed inline by the kernels that read them;
- * a reshape shares its input's buffer; an optimizer update writes its parameter's buffer in place,
- * scheduled after the last kernel that reads the old value. Everything else gets its own buffer
- * (no reuse yet: that is memory planning's job).
+ * Where every value lives and in which order kernels run. Inputs, parameters, hyper-parameters and
+ * optimizer state are buffers of their own; constants and counts are pushed inline by the kernels
+ * that read them; a reshape shares its input's buffer; an optimizer update writes its parameter's
+ * (or state's) buffer in place, scheduled after the last kernel that reads the old value, so that
+ * later kernels reading the update node (say Adam's parameter update reading the new moments) see
+ * the new value in the same buffer. Everything else gets its own buffer (no reuse yet: that is
+ * memory planning's job).
  */
 final class Schedule {
     /** A buffer: one field of the generated class. */
@@ -44,15 +46,16 @@ final class Schedule {
         for (Map.Entry<String, Node> u : graph.updates().entrySet()) {
             Node target = leafNamed(u.getKey());
             Node value = u.getValue();
-            boolean soleUse = users.getOrDefault(value, List.of()).isEmpty()
-                    && graph.updates().values().stream().filter(v -> v == value).count() == 1
+            // Readers of the update node are fine: they run after it and read the new value in
+            // place. A value that is also a root keeps its own buffer, since it is read by name.
+            boolean soleUse = graph.updates().values().stream().filter(v -> v == value).count() == 1
                     && !graph.outputs().containsValue(value) && !graph.grads().containsValue(value)
                     && value != graph.loss();
             if (value.op instanceof Elementwise && soleUse && value.shape.equals(target.shape)) inPlace.put(value, target);
         }
 
         for (Node n : graph.nodes()) {
-            if (n.op == Leaf.INPUT || n.op == Leaf.PARAM || n.op == Leaf.HYPER) own(n, n.op.name + "_" + n.attr);
+            if (Leaf.isNamedBuffer(n)) own(n, n.op.name + "_" + fieldSafe(Leaf.bufferName(n)));
         }
         for (Node n : live) {
             if (storage.containsKey(n)) {
@@ -101,7 +104,7 @@ final class Schedule {
 
     private Node leafNamed(String name) {
         for (Node n : graph.nodes()) {
-            if ((n.op == Leaf.PARAM || n.op == Leaf.INPUT || n.op == Leaf.HYPER) && n.attr.equals(name)) return n;
+            if (Leaf.isNamedBuffer(n) && Leaf.bufferName(n).equals(name)) return n;
         }
         throw new IllegalStateException("update of unknown buffer " + name);
     }
@@ -114,7 +117,8 @@ final class Schedule {
 
     /**
      * Topological order, smallest id first, with one extra rule: an in-place update runs after
-     * every other kernel that reads the buffer it overwrites.
+     * every other kernel that reads the old value of the buffer it overwrites (the leaf itself or
+     * a reshape of it; readers of the update node depend on it anyway).
      */
     private List<Node> order(List<Node> nodes, Map<Node, Node> inPlace) {
         Map<Node, List<Node>> after = new HashMap<>();
@@ -124,10 +128,10 @@ final class Schedule {
             for (Node in : new HashSet<>(n.inputs)) edge(after, waiting, in, n);
         }
         for (Map.Entry<Node, Node> e : inPlace.entrySet()) {
-            Buffer overwritten = storage.get(e.getValue());
+            Node leaf = e.getValue();
             for (Node reader : nodes) {
                 if (reader == e.getKey()) continue;
-                boolean reads = reader.inputs.stream().anyMatch(in -> storage.get(in) == overwritten);
+                boolean reads = reader.inputs.stream().anyMatch(in -> viewOf(in) == leaf);
                 if (reads && nodes.contains(e.getKey())) edge(after, waiting, reader, e.getKey());
             }
         }
@@ -145,6 +149,17 @@ final class Schedule {
         }
         if (scheduled != nodes.size()) throw new IllegalStateException("in-place updates form a cycle");
         return out;
+    }
+
+    /** A buffer name as a field name: {@code w1.momentum} and {@code w[0]} hold characters a JVM field name may not. */
+    private static String fieldSafe(String name) {
+        return name.replaceAll("[.;\\[\\]/]", "\\$");
+    }
+
+    /** The node whose buffer {@code n} reads: through reshapes, which share their input's buffer. */
+    private static Node viewOf(Node n) {
+        while (n.op == Reshape.OP) n = n.input(0);
+        return n;
     }
 
     private static void edge(Map<Node, List<Node>> after, Map<Node, Integer> waiting, Node from, Node to) {

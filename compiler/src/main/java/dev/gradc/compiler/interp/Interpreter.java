@@ -23,7 +23,7 @@ public final class Interpreter {
         this.values = new double[graph.nodes().size()][];
     }
 
-    /** Binds an input, parameter or hyper-parameter by name (row-major values, copied). */
+    /** Binds an input, parameter, hyper-parameter or optimizer state by name (row-major values, copied). */
     public Interpreter bind(String name, double[] value) {
         bound.put(name, value.clone());
         return this;
@@ -33,8 +33,10 @@ public final class Interpreter {
     public Interpreter run(List<Node> roots) {
         for (Node n : graph.needed(roots)) {
             int size = Math.toIntExact(n.shape.size().at(batch));
-            if (n.op == Leaf.INPUT || n.op == Leaf.PARAM || n.op == Leaf.HYPER) {
-                double[] v = bound.get((String) n.attr);
+            if (Leaf.isNamedBuffer(n)) {
+                // Optimizer state starts at zero, as in a new trainer.
+                if (n.op == Leaf.STATE) bound.putIfAbsent(Leaf.bufferName(n), new double[size]);
+                double[] v = bound.get(Leaf.bufferName(n));
                 if (v == null) throw new IllegalStateException(n.op.name + " '" + n.attr + "' is not bound");
                 if (v.length != size) {
                     throw new IllegalStateException(n.attr + ": bound " + v.length + " values, shape "

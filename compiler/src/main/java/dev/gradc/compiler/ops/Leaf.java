@@ -18,13 +18,43 @@ public final class Leaf extends Op {
     public static final Leaf PARAM = new Leaf("param");
     /** A scalar the host may change between steps, such as the learning rate; attribute: its name. */
     public static final Leaf HYPER = new Leaf("hyper");
+    /**
+     * Optimizer state such as a momentum buffer or a step count: zero when the trainer is built,
+     * then updated in place by every step like a parameter, but not trainable and not saved with
+     * the parameters. Attribute: a {@link State}, named like {@code w1.momentum} (the dot keeps
+     * state names apart from parameter, input and hyper-parameter names).
+     */
+    public static final Leaf STATE = new Leaf("state");
     /** A scalar constant; attribute: its value (Double). */
     public static final Leaf CONST = new Leaf("const");
     /** A scalar element count such as {@code batch*16}, for means; attribute: the {@link Size}. */
     public static final Leaf COUNT = new Leaf("count");
 
+    /** A state leaf's attribute: its shape rides along because a leaf has no inputs to infer it from. */
+    public record State(String name, Shape shape) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     private Leaf(String name) {
         super(name);
+    }
+
+    /** A zero-initialized state buffer; made through {@link GraphBuilder#apply}, which takes its shape from the attribute. */
+    public static Node state(GraphBuilder b, String name, Shape shape) {
+        return b.apply(STATE, new State(name, shape));
+    }
+
+    /** Inputs, parameters, hyper-parameters and state: leaves the host or the step writes, each its own named buffer. */
+    public static boolean isNamedBuffer(Node n) {
+        return n.op == INPUT || n.op == PARAM || n.op == HYPER || n.op == STATE;
+    }
+
+    /** The name of a {@linkplain #isNamedBuffer named buffer}. */
+    public static String bufferName(Node n) {
+        return n.attr instanceof State s ? s.name() : (String) n.attr;
     }
 
     /** Constants and counts are read in place by the kernels that use them; they need no buffer. */
@@ -39,6 +69,7 @@ public final class Leaf extends Op {
 
     @Override
     public Shape shape(List<Shape> inputs, Object attr) {
+        if (this == STATE) return ((State) attr).shape();
         throw new IllegalStateException("a leaf's shape is given when it is created");
     }
 

@@ -1,0 +1,49 @@
+package dev.gradc.compiler.emit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradc.compiler.Compiler;
+import dev.gradc.compiler.ir.Graph;
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ops.Leaf;
+import dev.gradc.dsl.Source;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Optimizer updates write their parameter's or state's buffer in place, after every reader of the old value. */
+class ScheduleTest {
+    static Graph trained(String optimizer) {
+        String text = """
+                class S {
+                    Input x = input(batch, 3);
+                    Param w = uniform(-1, 1, 3, 2);
+                    Param b = zeros(2);
+                    Tensor loss() { return sum(pow(matmul(x, w) + b, 2)); }
+                    Optimizer opt = OPTIMIZER;
+                }
+                """.replace("OPTIMIZER", optimizer);
+        return Compiler.compile(new Source("S.grad", text), Compiler.Options.DEFAULT).trained();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd(0.1)", "sgd(0.1, 0.9, 0.5, 0.01)", "sgd(0.1, 0.9, 0, 0, 1)", "adam()", "adamW()",
+            "rmsprop(0.01, 0.99, 1e-8, 0, 0.9)", "adagrad(0.1, 0.01)"})
+    void updatesAreInPlaceAndAfterTheOldValueIsRead(String optimizer) {
+        Graph g = trained(optimizer);
+        Schedule s = new Schedule(g);
+        assertTrue(s.copiedUpdates().isEmpty(), "updates copied at the end of the step: " + s.copiedUpdates());
+        g.updates().forEach((name, value) -> {
+            Node leaf = g.nodes().stream().filter(n -> Leaf.isNamedBuffer(n) && Leaf.bufferName(n).equals(name)).findFirst().orElseThrow();
+            assertSame(s.storage.get(leaf), s.storage.get(value), name + " is updated in place");
+            int written = s.step.indexOf(value);
+            for (int i = written + 1; i < s.step.size(); i++) {
+                Node later = s.step.get(i);
+                assertTrue(later.inputs.stream().noneMatch(in -> in == leaf),
+                        later + " reads the old " + name + " after " + value + " overwrote it");
+            }
+        });
+        assertEquals(g.updates().size(), g.updates().values().stream().filter(s.step::contains).count());
+    }
+}
