@@ -99,11 +99,31 @@ public final class ModelToGraph {
             }
             values.put(h.name(), value);
         }
+        List<Optimizers.Clip> clips = new java.util.ArrayList<>();
+        for (Model.ClipDecl clip : model.clips()) clips.add(clip(model, clip, clips));
         try {
-            return Optimizers.build(opt, values, b);
+            return Optimizers.build(opt, values, clips, b);
         } catch (IllegalArgumentException e) {
             throw new CompileException(model.source(), decl.pos(), e.getMessage());
         }
+    }
+
+    private static Optimizers.Clip clip(Model model, Model.ClipDecl clip, List<Optimizers.Clip> earlier) {
+        if (!Optimizers.CLIPS.contains(clip.function())) {
+            throw new CompileException(model.source(), clip.pos(), "unknown gradient clipping '" + clip.function() + "'"
+                    + Suggestions.didYouMean(clip.function(), Optimizers.CLIPS) + "; expected clipNorm(maxNorm) or clipValue(limit)");
+        }
+        if (clip.args().size() != 1 || !(clip.args().get(0) instanceof Expr.Num limit)) {
+            throw new CompileException(model.source(), clip.pos(), clip.function() + " takes one number constant, the limit");
+        }
+        if (!(limit.value() > 0)) {
+            throw new CompileException(model.source(), clip.args().get(0).pos(), clip.function() + ": the limit must be positive, got "
+                    + limit.value());
+        }
+        if (earlier.stream().anyMatch(c -> c.function().equals(clip.function()))) {
+            throw new CompileException(model.source(), clip.pos(), clip.function() + " is declared twice");
+        }
+        return new Optimizers.Clip(clip.function(), limit.value(), clip.pos());
     }
 
     private static String range(int min, int max) {

@@ -33,6 +33,10 @@ public final class ExprPrinter {
             out.append("  optimizer ").append(m.optimizer().function()).append('(')
                     .append(m.optimizer().args().stream().map(ExprPrinter::print).collect(Collectors.joining(", "))).append(")\n");
         }
+        for (Model.ClipDecl c : m.clips()) {
+            out.append("  clip ").append(c.function()).append('(')
+                    .append(c.args().stream().map(ExprPrinter::print).collect(Collectors.joining(", "))).append(")\n");
+        }
         return out.toString();
     }
 }

@@ -12,7 +12,8 @@ public record Model(
         List<ParamDecl> params,
         Expr loss,
         List<OutputDecl> outputs,
-        OptimizerDecl optimizer) {
+        OptimizerDecl optimizer,
+        List<ClipDecl> clips) {
 
     /** {@code static final int HIDDEN = 16;} */
     public record Constant(String name, double value, boolean integral, SourcePos pos) {}
@@ -28,4 +29,7 @@ public record Model(
 
     /** {@code Optimizer opt = sgd(1.0);}: validated by the compiler, which knows the optimizers. */
     public record OptimizerDecl(String function, List<Expr> args, SourcePos pos) {}
+
+    /** {@code Clip clip = clipNorm(1.0);} or {@code clipValue(0.5)}: gradient clipping before the optimizer, validated by the compiler. */
+    public record ClipDecl(String function, List<Expr> args, SourcePos pos) {}
 }

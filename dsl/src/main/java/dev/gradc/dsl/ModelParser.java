@@ -72,6 +72,7 @@ public final class ModelParser {
     private final Map<String, Integer> paramArrays = new LinkedHashMap<>();
     private final Deque<String> inlining = new ArrayDeque<>();
     private Model.OptimizerDecl optimizer;
+    private final List<Model.ClipDecl> clips = new ArrayList<>();
 
     private ModelParser(Source source) {
         this.source = source;
@@ -170,7 +171,7 @@ public final class ModelParser {
             else outputs.add(new Model.OutputDecl(m.getNameAsString(), value, pos(m.getName())));
         }
         return new Model(source, cls.getNameAsString(), List.copyOf(constants.values()), List.copyOf(inputs.values()),
-                List.copyOf(params.values()), loss, outputs, optimizer);
+                List.copyOf(params.values()), loss, outputs, optimizer, List.copyOf(clips));
     }
 
     private void declare(String name, SourcePos at) {
@@ -179,7 +180,7 @@ public final class ModelParser {
         if (first != null) throw error(at, "'" + name + "' is already declared at line " + first.line());
     }
 
-    // field: constantField | inputField | paramField | optimizerField
+    // field: constantField | inputField | paramField | optimizerField | clipField
 
     private void field(FieldDeclaration f) {
         if (!f.getAnnotations().isEmpty()) throw unsupported(f.getAnnotation(0), "annotation");
@@ -213,9 +214,11 @@ public final class ModelParser {
                 paramField(name, init, pos(v.getName()));
             } else if (type.equals("Optimizer")) {
                 optimizerField(name, init, pos(v.getName()));
+            } else if (type.equals("Clip")) {
+                clipField(name, init, pos(v.getName()));
             } else {
                 throw error(pos(f.getElementType()), "unsupported field type '" + type
-                        + "'; expected Input, Param, Optimizer, or static final int/double");
+                        + "'; expected Input, Param, Optimizer, Clip, or static final int/double");
             }
         }
     }
@@ -309,6 +312,16 @@ public final class ModelParser {
         List<Expr> args = new ArrayList<>();
         for (Expression arg : call.getArguments()) args.add(constant(arg, Scope.NONE));
         optimizer = new Model.OptimizerDecl(call.getNameAsString(), args, pos(call.getName()));
+    }
+
+    // clipField: 'Clip' NAME '=' NAME '(' constant* ')' ';'
+
+    private void clipField(String name, Expression init, SourcePos at) {
+        declare(name, at);
+        MethodCallExpr call = fieldCall(init, "gradient clipping is declared as `Clip " + name + " = clipNorm(1.0);`");
+        List<Expr> args = new ArrayList<>();
+        for (Expression arg : call.getArguments()) args.add(constant(arg, Scope.NONE));
+        clips.add(new Model.ClipDecl(call.getNameAsString(), args, pos(call.getName())));
     }
 
     private MethodCallExpr fieldCall(Expression init, String expected) {

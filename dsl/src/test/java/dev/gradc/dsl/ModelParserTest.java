@@ -154,5 +154,15 @@ class ModelParserTest {
         assertEquals(null, m.loss());
         assertEquals(null, m.optimizer());
         assertEquals("out", m.outputs().get(0).name());
+        assertEquals(List.of(), m.clips());
+    }
+
+    @Test
+    void clipFieldsAreKeptInOrderWithFoldedArguments() {
+        Model m = parse("class T { static final double MAX = 2.0; Input x = input(2); Tensor loss() { return sum(x); }\n"
+                + "  Optimizer o = sgd(0.1); Clip a = clipValue(MAX / 4); Clip b = clipNorm(MAX); }");
+        assertEquals(List.of("clipValue", "clipNorm"), m.clips().stream().map(Model.ClipDecl::function).toList());
+        assertEquals(0.5, ((Expr.Num) m.clips().get(0).args().get(0)).value());
+        assertEquals(new SourcePos(2, 36), m.clips().get(0).pos());
     }
 }

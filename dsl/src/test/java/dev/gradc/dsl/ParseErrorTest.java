@@ -65,7 +65,7 @@ class ParseErrorTest {
         assertError("class E { Param w = glorot(2); }\n", 1, 21,
                 "unknown initializer 'glorot'; known initializers: zeros, ones, constant, uniform, normal, xavierUniform, xavierNormal, heUniform, heNormal");
         assertError("class E { Param w = uniform(1); }\n", 1, 21, "uniform needs low, high before the shape, as in uniform(low, high, dims...)");
-        assertError("class E { Foo f = foo(); }\n", 1, 11, "unsupported field type 'Foo'; expected Input, Param, Optimizer, or static final int/double");
+        assertError("class E { Foo f = foo(); }\n", 1, 11, "unsupported field type 'Foo'; expected Input, Param, Optimizer, Clip, or static final int/double");
         assertError("class E { static final int N = 2.5; }\n", 1, 32, "'N' is an int constant but its value is not an int");
         assertError("class E { static final int N = 1 / 0; }\n", 1, 34, "division by zero in a constant");
         assertError("class E { Input batch = input(2); }\n", 1, 17, "'batch' is reserved for the batch dimension");

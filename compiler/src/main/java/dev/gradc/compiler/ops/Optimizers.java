@@ -3,6 +3,7 @@ package dev.gradc.compiler.ops;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
+import dev.gradc.dsl.SourcePos;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +56,18 @@ public final class Optimizers {
         return new Hyper(name, defaultValue, Kind.OPTIONAL);
     }
 
+    /** Gradient clipping declared in the model: its kind (one of {@link #CLIPS}, also its hyper-parameter's name) and limit. */
+    public record Clip(String function, double limit, SourcePos pos) {}
+
+    public static final List<String> CLIPS = List.of("clipNorm", "clipValue");
+
     /**
      * Appends {@code opt}'s updates to the graph, given the declared value of every hyper-parameter
-     * (in declaration order, defaults filled in). Returns the hyper-parameters that exist at run
-     * time with their initial values. A value PyTorch would reject is an IllegalArgumentException.
+     * (in declaration order, defaults filled in), after clipping the gradients as {@code clips}
+     * say. Returns the hyper-parameters that exist at run time with their initial values. A value
+     * PyTorch would reject is an IllegalArgumentException.
      */
-    public static Map<String, Double> build(Optimizer opt, Map<String, Double> declared, GraphBuilder b) {
+    public static Map<String, Double> build(Optimizer opt, Map<String, Double> declared, List<Clip> clips, GraphBuilder b) {
         Context c = new Context(opt.name(), declared, b);
         for (Hyper h : opt.hypers()) {
             double v = declared.get(h.name());
@@ -71,8 +78,40 @@ public final class Optimizers {
                 c.hypers.put(h.name(), b.hyper(h.name()));
             }
         }
+        SourcePos at = b.pos();
+        for (Clip clip : clips) {
+            c.values.put(clip.function(), clip.limit());
+            b.at(clip.pos());
+            clip(b, clip.function(), b.hyper(clip.function()));
+        }
+        b.at(at);
         opt.rule().build(c);
         return c.values;
+    }
+
+    /**
+     * Replaces the gradients by clipped ones, which the optimizer then reads and the trainer's
+     * gradient views show (as after PyTorch's in-place clip_grad_norm_ / clip_grad_value_).
+     */
+    private static void clip(GraphBuilder b, String function, Node limit) {
+        if (function.equals("clipNorm")) {
+            // By global norm, as torch.nn.utils.clip_grad_norm_ but without its 1e-6, so that the
+            // clipped norm is exactly clipNorm (a zero norm gives clipNorm/0 = inf and a factor of 1):
+            //   norm = sqrt(sum over parameters of sum(grad^2));   grad = grad * min(1, clipNorm/norm)
+            Node squares = null;
+            for (Node g : b.grads.values()) {
+                Node s = b.sum(b.mul(g, g), java.util.stream.IntStream.range(0, g.shape.rank()).boxed().toList(), false);
+                squares = squares == null ? s : b.add(squares, s);
+            }
+            if (squares == null) return;
+            Node norm = sqrt(b, squares);
+            Node factor = b.apply(Elementwise.MINIMUM_OP, null, b.constant(1), b.div(limit, norm));
+            b.grads.replaceAll((name, g) -> b.mul(g, factor));
+        } else {
+            // By value, as torch.nn.utils.clip_grad_value_:   grad = min(max(grad, -clipValue), clipValue)
+            Node low = b.neg(limit);
+            b.grads.replaceAll((name, g) -> b.apply(Elementwise.MINIMUM_OP, null, b.maximum(g, low), limit));
+        }
     }
 
     static {
