@@ -125,19 +125,11 @@ public final class Optimizers {
             GraphBuilder b = c.b;
             boolean momentum = c.has("momentum"), nesterov = c.on("nesterov");
             if (nesterov && (!momentum || c.has("dampening"))) throw c.error("nesterov needs a momentum and zero dampening");
-            // The first step copies g into buf undamped: `started` is 0 during it and 1 after it.
-            Node undamped = b.constant(1);
-            if (momentum && c.has("dampening")) {
-                Node started = c.state("sgd.started", Shape.SCALAR);
-                undamped = b.sub(b.constant(1), b.mul(c.h("dampening"), started));
-                // started*0 + 1 rather than the constant 1: an update is a value computed by the step.
-                c.update("sgd.started", b.add(b.mul(started, b.constant(0)), b.constant(1)));
-            }
-            Node scale = undamped;
+            Node gWeight = momentum && c.has("dampening") ? dampening(c) : b.constant(1);
             c.forEachParam((name, p, grad) -> {
                 Node g = c.l2(p, grad);
                 if (momentum) {
-                    Node buf = b.add(b.mul(c.h("momentum"), c.state(name + ".momentum", p.shape)), b.mul(scale, g));
+                    Node buf = b.add(b.mul(c.h("momentum"), c.state(name + ".momentum", p.shape)), b.mul(gWeight, g));
                     c.update(name + ".momentum", buf);
                     g = nesterov ? b.add(g, b.mul(c.h("momentum"), buf)) : buf;
                 }
@@ -198,6 +190,18 @@ public final class Optimizers {
                 c.update(name, b.sub(p, b.mul(clr, b.div(g, b.add(sqrt(b, sum), c.h("eps"))))));
             });
         });
+    }
+
+    /**
+     * SGD's weight on g in the momentum buffer: 1 - dampening, except 1 on the first step, which
+     * copies g into the buffer. A scalar state {@code sgd.started} is 0 during that step, 1 after.
+     */
+    private static Node dampening(Context c) {
+        GraphBuilder b = c.b;
+        Node started = c.state("sgd.started", Shape.SCALAR);
+        // started*0 + 1 rather than the constant 1: an update is a value computed by the step.
+        c.update("sgd.started", b.add(b.mul(started, b.constant(0)), b.constant(1)));
+        return b.sub(b.constant(1), b.mul(c.h("dampening"), started));
     }
 
     private static void adam(Context c, boolean decoupled) {
