@@ -36,7 +36,7 @@ public final class Compiler {
     /** Method names of the generated class that an output may not take. */
     private static final Set<String> RESERVED = Set.of("step", "loss", "batch", "setBatch", "maxBatch", "input",
             "param", "grad", "output", "inputs", "params", "outputs", "dtype", "modelName", "learningRate",
-            "setLearningRate", "hyper", "setHyper", "hyperParameters", "state", "states", "saveParams", "loadParams", "toString",
+            "setLearningRate", "hyper", "setHyper", "hyperParameters", "state", "states", "resetState", "saveParams", "loadParams", "toString",
             "hashCode", "getClass", "notify", "notifyAll", "wait", "clone", "finalize", "sized", "bind",
             "initialize", "feed", "runOutput");
 

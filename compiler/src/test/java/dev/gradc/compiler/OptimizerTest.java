@@ -231,7 +231,7 @@ class OptimizerTest {
     }
 
     @Test
-    void stateIsNotSavedWithTheParameters() throws Exception {
+    void stateIsNotSavedWithTheParametersAndResets() throws Exception {
         CompiledTrainer t = trainer("adam()");
         TestModels.feedRandomInputs(t, 1);
         t.step();
@@ -243,6 +243,18 @@ class OptimizerTest {
             java.nio.file.Files.delete(file);
         }
         assertEquals(List.of("adam.t", "w.avg", "w.avgSq", "b.avg", "b.avgSq"), t.states().stream().map(TensorInfo::name).toList());
+        t.resetState();
+        for (TensorInfo s : t.states()) assertEquals(0, java.util.Arrays.stream(t.state(s.name()).toDoubleArray()).map(Math::abs).sum());
+        // After a reset the step is a first step again: the same as a new trainer's from the same parameters.
+        CompiledTrainer fresh = trainer("adam()");
+        TestModels.feedRandomInputs(fresh, 1);
+        TestModels.feedRandomInputs(t, 1);
+        for (TensorInfo p : t.params()) fresh.param(p.name()).copyFrom(t.param(p.name()).toDoubleArray());
+        t.step();
+        fresh.step();
+        for (TensorInfo p : t.params()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.param(p.name()).toDoubleArray(), t.param(p.name()).toDoubleArray());
+        }
     }
 
     static CompiledTrainer trainer(String declaration) {

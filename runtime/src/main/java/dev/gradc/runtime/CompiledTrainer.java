@@ -173,6 +173,14 @@ public abstract class CompiledTrainer implements Trainer {
 
     public TensorView state(String name) { return lookup(stateViews, "optimizer state", name); }
 
+    /** Zeroes the optimizer state, as in a new trainer: say, before fine-tuning loaded parameters. */
+    public void resetState() {
+        for (TensorView v : stateViews.values()) {
+            if (v.buffer() instanceof float[] f) java.util.Arrays.fill(f, 0f);
+            else java.util.Arrays.fill((double[]) v.buffer(), 0.0);
+        }
+    }
+
     @Override
     public TensorView output(String name) {
         TensorView view = lookup(outputViews, "output", name);
