@@ -26,7 +26,12 @@ public final class ModelToGraph {
     private final GraphBuilder b;
     private final Map<String, Node> inputs = new LinkedHashMap<>();
     private final Map<String, Node> params = new LinkedHashMap<>();
-    private final Map<Expr, Node> built = new IdentityHashMap<>();
+    /** Nodes already built for an expression, one map for the training graph and one for outputs. */
+    private final Map<Expr, Node> builtForTraining = new IdentityHashMap<>(), builtForOutputs = new IdentityHashMap<>();
+    private Map<Expr, Node> built = builtForTraining;
+    /** Dropout is active in the loss (the training step) and the identity in outputs. */
+    private boolean training = true;
+    private int masks;
 
     private ModelToGraph(Model model) {
         this.model = model;
@@ -64,6 +69,8 @@ public final class ModelToGraph {
             }
         }
         b.loss = loss;
+        training = false;
+        built = builtForOutputs;
         for (Model.OutputDecl out : model.outputs()) b.outputs.put(out.name(), tensor(out.value()));
     }
 
@@ -189,6 +196,8 @@ public final class ModelToGraph {
         }
 
         @Override public GraphBuilder builder() { return b; }
+        @Override public boolean training() { return training; }
+        @Override public String newMaskName() { return "dropout" + masks++; }
         @Override public int count() { return call.args().size(); }
         @Override public Expr expr(int i) { return call.args().get(i); }
 

@@ -35,6 +35,15 @@ public abstract class CompiledTrainer implements Trainer {
     private final List<TensorInfo> params = new ArrayList<>();
     private final List<TensorInfo> outputs = new ArrayList<>();
     private final List<TensorInfo> states = new ArrayList<>();
+    private final List<TensorInfo> masks = new ArrayList<>();
+    /** Dropout probability of each mask. */
+    private final Map<String, Double> dropout = new HashMap<>();
+    private final Map<String, TensorView> maskViews = new LinkedHashMap<>();
+    /** Draws the dropout masks; seeded from the trainer's seed, apart from the initializers' stream. */
+    private Rng maskRng = new Rng(0);
+    private Object[] maskBuffers;
+    private double[] maskP;
+    private int[][] maskShapes;
     private final Map<String, Initializer> initializers = new HashMap<>();
     private final Map<String, double[]> initArgs = new HashMap<>();
     private final Map<String, Double> hyperDefaults = new LinkedHashMap<>();
@@ -63,6 +72,7 @@ public abstract class CompiledTrainer implements Trainer {
             case "output": outputIndex.put(f[1], outputs.size()); outputs.add(new TensorInfo(f[1], parseShape(f[2]))); break;
             case "hyper": hyperDefaults.put(f[1], Double.parseDouble(f[2])); break;
             case "state": states.add(new TensorInfo(f[1], parseShape(f[2]))); break;
+            case "mask": masks.add(new TensorInfo(f[1], parseShape(f[2]))); dropout.put(f[1], Double.parseDouble(f[3])); break;
             case "param": {
                 params.add(new TensorInfo(f[1], parseShape(f[2])));
                 initializers.put(f[1], Initializer.byName(f[3]));
@@ -109,6 +119,7 @@ public abstract class CompiledTrainer implements Trainer {
             case "output": outputViews.put(name, new TensorView(this, find(outputs, name), buffer)); break;
             case "hyper": hyperBuffers.put(name, buffer); break;
             case "state": stateViews.put(name, new TensorView(this, find(states, name), buffer)); break;
+            case "mask": maskViews.put(name, new TensorView(this, find(masks, name), buffer)); break;
             case "loss": lossView = new TensorView(this, new TensorInfo("loss", new int[0]), buffer); break;
             default: throw new IllegalArgumentException("unknown buffer role " + key);
         }
@@ -129,7 +140,42 @@ public abstract class CompiledTrainer implements Trainer {
             else init.fill((double[]) buffer, p.shape(), initArgs.get(p.name()), rng);
         }
         hyperDefaults.forEach(this::setHyper);
+        maskRng = new Rng(seed ^ 0x6A09E667F3BCC909L);
     }
+
+    /** Draws every dropout mask for the current batch: 0 with probability p, else 1/(1-p). Called by step(); allocates nothing. */
+    protected final void refreshMasks() {
+        if (maskBuffers == null) collectMasks();
+        for (int k = 0; k < maskBuffers.length; k++) {
+            double p = maskP[k], keep = 1 / (1 - p);
+            int n = 1;
+            for (int d : maskShapes[k]) n *= d == TensorInfo.BATCH ? batch : d;
+            Object buffer = maskBuffers[k];
+            if (buffer instanceof float[] f) for (int i = 0; i < n; i++) f[i] = maskRng.nextDouble() < p ? 0 : (float) keep;
+            else for (int i = 0; i < n; i++) ((double[]) buffer)[i] = maskRng.nextDouble() < p ? 0 : keep;
+        }
+    }
+
+    /** The masks as arrays, so that refreshing them needs no iterator or boxing. */
+    private void collectMasks() {
+        Object[] buffers = new Object[masks.size()];
+        double[] p = new double[masks.size()];
+        int[][] shapes = new int[masks.size()][];
+        for (int k = 0; k < buffers.length; k++) {
+            TensorInfo m = masks.get(k);
+            buffers[k] = maskViews.get(m.name()).buffer();
+            p[k] = dropout.get(m.name());
+            shapes[k] = m.shape();
+        }
+        maskP = p;
+        maskShapes = shapes;
+        maskBuffers = buffers;
+    }
+
+    /** The dropout masks the last step used, named {@code dropout0}, {@code dropout1}, ... in source order. */
+    public List<TensorInfo> masks() { return List.copyOf(masks); }
+
+    public TensorView mask(String name) { return lookup(maskViews, "dropout mask", name); }
 
     /** Copies a typed setter's values into input {@code index}. */
     protected final void feed(int index, Object values) {

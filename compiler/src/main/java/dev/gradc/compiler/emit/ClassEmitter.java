@@ -108,6 +108,10 @@ public final class ClassEmitter {
         for (Node n : graph.nodesOf(Leaf.STATE)) {
             d.append("state ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims())).append('\n');
         }
+        for (Node n : graph.nodesOf(Leaf.MASK)) {
+            d.append("mask ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims()))
+                    .append(' ').append(((Leaf.Mask) n.attr).p()).append('\n');
+        }
         return d.toString();
     }
 
@@ -221,6 +225,10 @@ public final class ClassEmitter {
             g.endMethod();
         }
         GeneratorAdapter g = method(ACC_PUBLIC, "step", "()V");
+        if (!graph.nodesOf(Leaf.MASK).isEmpty()) {
+            g.loadThis();
+            g.invokeVirtual(self, new Method("refreshMasks", "()V"));
+        }
         for (int part = 0; part < parts; part++) {
             g.loadThis();
             g.invokeVirtual(self, new Method("step$" + part, "()V"));

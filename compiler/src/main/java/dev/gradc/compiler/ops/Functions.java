@@ -22,6 +22,10 @@ public final class Functions {
     /** What a function sees of its call: argument conversion with positioned errors. */
     public interface Args {
         GraphBuilder builder();
+        /** True while building the training step, false for outputs (dropout is off there). */
+        boolean training();
+        /** A fresh name for a dropout mask: dropout0, dropout1, ... */
+        String newMaskName();
         int count();
         Node tensor(int i);
         /** An int constant, e.g. an axis. */
@@ -126,6 +130,14 @@ public final class Functions {
                 throw a.error(2, "slice: " + a.integer(2) + ":" + a.integer(3) + " is not a non-empty range of axis " + axis + " of " + x.shape);
             }
             return a.builder().slice(x, axis, start, end);
+        });
+        // dropout(x, p): x * mask in the training step, the mask 0 with probability p else 1/(1-p); x in outputs
+        define("dropout", 2, 2, "dropout(x, p)", a -> {
+            Node x = a.tensor(0);
+            double p = a.number(1);
+            if (!(p >= 0 && p < 1)) throw a.error(1, "dropout: p must be in [0, 1), got " + p);
+            if (!a.training() || p == 0) return x;
+            return a.builder().mul(x, a.builder().apply(Leaf.MASK, new Leaf.Mask(a.newMaskName(), x.shape, p)));
         });
         define("oneHot", 2, 2, "oneHot(labels, classes)", a -> oneHot(a.builder(), a.tensor(0), a.integer(1)));
 

@@ -25,6 +25,12 @@ public final class Leaf extends Op {
      * state names apart from parameter, input and hyper-parameter names).
      */
     public static final Leaf STATE = new Leaf("state");
+    /**
+     * A dropout mask: 0 with probability p, else 1/(1-p), drawn afresh by the trainer before every
+     * step from its seeded generator. Only training graphs have masks (outputs run without dropout).
+     * Attribute: a {@link Mask}.
+     */
+    public static final Leaf MASK = new Leaf("mask");
     /** A scalar constant; attribute: its value (Double). */
     public static final Leaf CONST = new Leaf("const");
     /** A scalar element count such as {@code batch*16}, for means; attribute: the {@link Size}. */
@@ -35,6 +41,14 @@ public final class Leaf extends Op {
         @Override
         public String toString() {
             return name;
+        }
+    }
+
+    /** A mask leaf's attribute. */
+    public record Mask(String name, Shape shape, double p) {
+        @Override
+        public String toString() {
+            return name + " p=" + p;
         }
     }
 
@@ -49,12 +63,13 @@ public final class Leaf extends Op {
 
     /** Inputs, parameters, hyper-parameters and state: leaves the host or the step writes, each its own named buffer. */
     public static boolean isNamedBuffer(Node n) {
-        return n.op == INPUT || n.op == PARAM || n.op == HYPER || n.op == STATE;
+        return n.op == INPUT || n.op == PARAM || n.op == HYPER || n.op == STATE || n.op == MASK;
     }
 
     /** The name of a {@linkplain #isNamedBuffer named buffer}. */
     public static String bufferName(Node n) {
-        return n.attr instanceof State s ? s.name() : (String) n.attr;
+        if (n.attr instanceof State s) return s.name();
+        return n.attr instanceof Mask m ? m.name() : (String) n.attr;
     }
 
     /** Constants and counts are read in place by the kernels that use them; they need no buffer. */
@@ -70,6 +85,7 @@ public final class Leaf extends Op {
     @Override
     public Shape shape(List<Shape> inputs, Object attr) {
         if (this == STATE) return ((State) attr).shape();
+        if (this == MASK) return ((Mask) attr).shape();
         throw new IllegalStateException("a leaf's shape is given when it is created");
     }
 
