@@ -38,7 +38,8 @@ public final class Compiler {
             "param", "grad", "output", "inputs", "params", "outputs", "dtype", "modelName", "learningRate",
             "setLearningRate", "hyper", "setHyper", "hyperParameters", "state", "states", "resetState", "saveParams", "loadParams", "toString",
             "hashCode", "getClass", "notify", "notifyAll", "wait", "clone", "finalize", "sized", "bind",
-            "initialize", "feed", "runOutput");
+            "initialize", "feed", "runOutput", "accumulate", "update", "mask", "masks",
+            "refreshMasks", "clearAccumulators");
 
     public static Compilation compile(Source source, Options options) {
         Model model = ModelParser.parse(source);
@@ -47,7 +48,9 @@ public final class Compiler {
         Graph forward = builder.graph();
         Autodiff.differentiate(builder);
         Graph backward = builder.graph();
+        Map<String, dev.gradc.compiler.ir.Node> rawGradients = new java.util.LinkedHashMap<>(builder.grads);
         Map<String, Double> hypers = ModelToGraph.addOptimizer(model, builder);
+        ModelToGraph.addAccumulation(model, builder, rawGradients);
         Graph trained = builder.graph();
         String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
         byte[] bytes = ClassEmitter.emit(model, trained, hypers, className.replace('.', '/'), options.dtype());

@@ -133,6 +133,41 @@ public final class ModelToGraph {
         return new Optimizers.Clip(clip.function(), limit.value(), clip.pos());
     }
 
+    /** The accumulators' example count; the dot keeps it apart from every model name. */
+    public static final String EXAMPLES = "accumulated.examples";
+
+    /**
+     * Gradient accumulation, for hosts that stream micro-batches: {@code accumulate()} adds each
+     * parameter's gradient, weighted by the micro-batch's size, to a buffer {@code <param>.gradSum}
+     * and counts the examples; {@code update()} runs the optimizer on {@code gradSum / examples},
+     * which for a loss that is a mean over the batch is the gradient of one batch of all the
+     * examples, and the trainer then zeroes the sums. {@code rawGradients} are the gradients before
+     * clipping: clipping applies to the accumulated ones.
+     */
+    public static void addAccumulation(Model model, GraphBuilder b, Map<String, Node> rawGradients) {
+        if (rawGradients.isEmpty()) return;
+        Node size = b.count(dev.gradc.compiler.ir.Size.BATCH);
+        Node examples = dev.gradc.compiler.ops.Leaf.state(b, EXAMPLES, Shape.SCALAR);
+        Map<String, Node> averaged = new LinkedHashMap<>();
+        rawGradients.forEach((param, g) -> {
+            Node sum = dev.gradc.compiler.ops.Leaf.state(b, param + ".gradSum", g.shape);
+            b.accumulate.put(param + ".gradSum", b.add(sum, b.mul(g, size)));
+            averaged.put(param, b.div(sum, examples));
+        });
+        b.accumulate.put(EXAMPLES, b.add(examples, size));
+        // The optimizer once more, reading the averages; its updates become update()'s.
+        Map<String, Node> stepGrads = new LinkedHashMap<>(b.grads), stepUpdates = new LinkedHashMap<>(b.updates);
+        b.grads.clear();
+        b.grads.putAll(averaged);
+        b.updates.clear();
+        addOptimizer(model, b);
+        b.applyUpdates.putAll(b.updates);
+        b.grads.clear();
+        b.grads.putAll(stepGrads);
+        b.updates.clear();
+        b.updates.putAll(stepUpdates);
+    }
+
     private static String range(int min, int max) {
         return min == max ? Integer.toString(min) : min + " to " + max;
     }

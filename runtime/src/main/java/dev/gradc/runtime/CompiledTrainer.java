@@ -36,6 +36,9 @@ public abstract class CompiledTrainer implements Trainer {
     private final List<TensorInfo> outputs = new ArrayList<>();
     private final List<TensorInfo> states = new ArrayList<>();
     private final List<TensorInfo> masks = new ArrayList<>();
+    /** The state buffers that accumulate() sums into and update() zeroes. */
+    private final List<String> accumulatorNames = new ArrayList<>();
+    private Object[] accumulatorBuffers;
     /** Dropout probability of each mask. */
     private final Map<String, Double> dropout = new HashMap<>();
     private final Map<String, TensorView> maskViews = new LinkedHashMap<>();
@@ -72,6 +75,7 @@ public abstract class CompiledTrainer implements Trainer {
             case "output": outputIndex.put(f[1], outputs.size()); outputs.add(new TensorInfo(f[1], parseShape(f[2]))); break;
             case "hyper": hyperDefaults.put(f[1], Double.parseDouble(f[2])); break;
             case "state": states.add(new TensorInfo(f[1], parseShape(f[2]))); break;
+            case "accumulator": accumulatorNames.add(f[1]); break;
             case "mask": masks.add(new TensorInfo(f[1], parseShape(f[2]))); dropout.put(f[1], Double.parseDouble(f[3])); break;
             case "param": {
                 params.add(new TensorInfo(f[1], parseShape(f[2])));
@@ -170,6 +174,30 @@ public abstract class CompiledTrainer implements Trainer {
         maskP = p;
         maskShapes = shapes;
         maskBuffers = buffers;
+    }
+
+    /** Zeroes the gradient sums after update(); allocates nothing once warmed up. */
+    protected final void clearAccumulators() {
+        if (accumulatorBuffers == null) {
+            Object[] buffers = new Object[accumulatorNames.size()];
+            for (int i = 0; i < buffers.length; i++) buffers[i] = stateViews.get(accumulatorNames.get(i)).buffer();
+            accumulatorBuffers = buffers;
+        }
+        for (Object b : accumulatorBuffers) {
+            if (b instanceof float[] f) java.util.Arrays.fill(f, 0);
+            else java.util.Arrays.fill((double[]) b, 0);
+        }
+    }
+
+    /** A model without parameters to train has nothing to accumulate: its loss is computed as by step(). */
+    @Override
+    public void accumulate() {
+        step();
+    }
+
+    /** A model without parameters to train has nothing to update. */
+    @Override
+    public void update() {
     }
 
     /** The dropout masks the last step used, named {@code dropout0}, {@code dropout1}, ... in source order. */

@@ -48,7 +48,21 @@ public interface Trainer {
     /** One training step: forward, loss, backward, optimizer update. Allocates nothing. */
     void step();
 
-    /** The loss computed by the last {@link #step()}. */
+    /**
+     * Gradient accumulation for hosts that stream data: forward and backward on the current
+     * micro-batch, adding its gradients (weighted by its batch size) to running sums, without
+     * updating the parameters. Allocates nothing.
+     */
+    void accumulate();
+
+    /**
+     * The optimizer's update from the gradients accumulated since the last update: their
+     * example-weighted mean, which for a loss that is a mean over the batch equals the gradient of
+     * one batch holding all those examples. Then the sums start again from zero.
+     */
+    void update();
+
+    /** The loss computed by the last {@link #step()} or {@link #accumulate()}. */
     double loss();
 
     double learningRate();

@@ -76,9 +76,11 @@ public final class ClassEmitter {
             cw.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), array.getDescriptor(), null, null).visitEnd();
         }
         constructors();
-        List<Node> kernels = new ArrayList<>(schedule.step);
-        schedule.outputs.values().forEach(nodes -> nodes.stream().filter(n -> !kernels.contains(n)).forEach(kernels::add));
-        kernels.sort((a, b) -> Integer.compare(a.id, b.id));
+        java.util.Set<Node> kernels = new java.util.TreeSet<>((x, y) -> Integer.compare(x.id, y.id));
+        kernels.addAll(schedule.step);
+        kernels.addAll(schedule.accumulate);
+        kernels.addAll(schedule.update);
+        schedule.outputs.values().forEach(kernels::addAll);
         for (Node n : kernels) kernel(n);
         step();
         outputs();
@@ -108,6 +110,7 @@ public final class ClassEmitter {
         for (Node n : graph.nodesOf(Leaf.STATE)) {
             d.append("state ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims())).append('\n');
         }
+        for (String name : graph.accumulate().keySet()) d.append("accumulator ").append(name).append('\n');
         for (Node n : graph.nodesOf(Leaf.MASK)) {
             d.append("mask ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims()))
                     .append(' ').append(((Leaf.Mask) n.attr).p()).append('\n');
@@ -214,26 +217,37 @@ public final class ClassEmitter {
 
     /** {@code step()}: every kernel of the training step in order, split into parts if long. */
     private void step() {
-        List<Node> calls = schedule.step;
+        boolean masks = !graph.nodesOf(Leaf.MASK).isEmpty();
+        entryPoint("step", schedule.step, graph.updates(), masks, null);
+        if (graph.accumulate().isEmpty()) return;
+        entryPoint("accumulate", schedule.accumulate, graph.accumulate(), masks, null);
+        entryPoint("update", schedule.update, graph.applyUpdates(), false, "clearAccumulators");
+    }
+
+    /**
+     * A public no-argument method running {@code calls} in order (split into parts if long): after
+     * drawing dropout masks if asked, before {@code finish} on the base class if given.
+     */
+    private void entryPoint(String name, List<Node> calls, Map<String, Node> updates, boolean masks, String finish) {
         int parts = Math.max(1, (calls.size() + CALLS_PER_METHOD - 1) / CALLS_PER_METHOD);
         for (int part = 0; part < parts; part++) {
-            GeneratorAdapter g = method(ACC_PRIVATE, "step$" + part, "()V");
+            GeneratorAdapter g = method(ACC_PRIVATE, name + "$" + part, "()V");
             for (Node n : calls.subList(part * CALLS_PER_METHOD, Math.min(calls.size(), (part + 1) * CALLS_PER_METHOD))) {
                 call(g, n);
             }
             g.returnValue();
             g.endMethod();
         }
-        GeneratorAdapter g = method(ACC_PUBLIC, "step", "()V");
-        if (!graph.nodesOf(Leaf.MASK).isEmpty()) {
+        GeneratorAdapter g = method(ACC_PUBLIC, name, "()V");
+        if (masks) {
             g.loadThis();
             g.invokeVirtual(self, new Method("refreshMasks", "()V"));
         }
         for (int part = 0; part < parts; part++) {
             g.loadThis();
-            g.invokeVirtual(self, new Method("step$" + part, "()V"));
+            g.invokeVirtual(self, new Method(name + "$" + part, "()V"));
         }
-        schedule.copiedUpdates().forEach((value, target) -> {
+        schedule.copiedUpdates(updates).forEach((value, target) -> {
             // System.arraycopy(value, 0, target, 0, target.length)
             loadBuffer(g, value);
             g.push(0);
@@ -243,6 +257,10 @@ public final class ClassEmitter {
             g.arrayLength();
             g.invokeStatic(Type.getType(System.class), new Method("arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V"));
         });
+        if (finish != null) {
+            g.loadThis();
+            g.invokeVirtual(self, new Method(finish, "()V"));
+        }
         g.returnValue();
         g.endMethod();
     }

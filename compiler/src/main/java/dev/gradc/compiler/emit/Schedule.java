@@ -33,6 +33,8 @@ final class Schedule {
     /** Nodes that run a kernel, by id. */
     final Set<Node> computed = new HashSet<>();
     final List<Node> step;
+    /** Kernels of accumulate() and of update(), for gradient accumulation. */
+    final List<Node> accumulate, update;
     final Map<String, List<Node>> outputs = new LinkedHashMap<>();
 
     Schedule(Graph graph) {
@@ -43,12 +45,15 @@ final class Schedule {
         for (Node n : live) for (Node in : n.inputs) users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
 
         Map<Node, Node> inPlace = new HashMap<>(); // update node -> the leaf it overwrites
-        for (Map.Entry<String, Node> u : graph.updates().entrySet()) {
-            Node target = leafNamed(u.getKey());
-            Node value = u.getValue();
+        Map<Node, String> allUpdates = graph.allUpdates();
+        for (Map.Entry<Node, String> u : allUpdates.entrySet()) {
+            Node target = leafNamed(u.getValue());
+            Node value = u.getKey();
             // Readers of the update node are fine: they run after it and read the new value in
             // place. A value that is also a root keeps its own buffer, since it is read by name.
-            boolean soleUse = graph.updates().values().stream().filter(v -> v == value).count() == 1
+            boolean soleUse = graph.updates().values().stream().filter(v -> v == value).count() <= 1
+                    && graph.accumulate().values().stream().filter(v -> v == value).count() <= 1
+                    && graph.applyUpdates().values().stream().filter(v -> v == value).count() <= 1
                     && !graph.outputs().containsValue(value) && !graph.grads().containsValue(value)
                     && value != graph.loss();
             if (value.op instanceof Elementwise && soleUse && value.shape.equals(target.shape)) inPlace.put(value, target);
@@ -74,6 +79,8 @@ final class Schedule {
             }
         }
         this.step = order(graph.needed(graph.stepRoots()), inPlace);
+        this.accumulate = order(graph.needed(graph.accumulateRoots()), inPlace);
+        this.update = order(graph.needed(graph.updateRoots()), inPlace);
         graph.outputs().forEach((name, out) -> outputs.put(name, kernels(graph.needed(List.of(out)))));
     }
 
@@ -87,9 +94,9 @@ final class Schedule {
     }
 
     /** Updates not done in place: copied from their own buffer into the target's at the end of the step. */
-    Map<Node, Node> copiedUpdates() {
+    Map<Node, Node> copiedUpdates(Map<String, Node> updates) {
         Map<Node, Node> out = new LinkedHashMap<>();
-        graph.updates().forEach((name, value) -> {
+        updates.forEach((name, value) -> {
             Node target = leafNamed(name);
             if (storage.get(value) != storage.get(target)) out.put(value, target);
         });

@@ -21,6 +21,8 @@ public final class Interpreter {
         this.graph = graph;
         this.batch = batch;
         this.values = new double[graph.nodes().size()][];
+        // Optimizer state and gradient sums start at zero, as in a new trainer.
+        for (Node n : graph.nodesOf(Leaf.STATE)) bound.put(Leaf.bufferName(n), new double[Math.toIntExact(n.shape.size().at(batch))]);
     }
 
     /** Binds an input, parameter, hyper-parameter or optimizer state by name (row-major values, copied). */
@@ -58,6 +60,21 @@ public final class Interpreter {
     public Interpreter step() {
         run(graph.stepRoots());
         graph.updates().forEach((name, n) -> bound.put(name, values[n.id].clone()));
+        return this;
+    }
+
+    /** accumulate(): forward and backward, the gradients added to the accumulators. */
+    public Interpreter accumulate() {
+        run(graph.accumulateRoots());
+        graph.accumulate().forEach((name, n) -> bound.put(name, values[n.id].clone()));
+        return this;
+    }
+
+    /** update(): the optimizer's update from the accumulated gradients, then the sums start from zero. */
+    public Interpreter update() {
+        run(graph.updateRoots());
+        graph.applyUpdates().forEach((name, n) -> bound.put(name, values[n.id].clone()));
+        graph.accumulate().keySet().forEach(name -> bound.put(name, new double[bound.get(name).length]));
         return this;
     }
 

@@ -12,7 +12,9 @@ import java.util.Map;
  * A snapshot of the graph IR: nodes in topological order, and the roles some of them play.
  * {@code loss} and {@code outputs} come from the model; {@code grads} from autodiff (parameter name
  * to gradient); {@code updates} from the optimizer (parameter or state buffer name to its new value,
- * written in place at the end of the step).
+ * written in place at the end of the step). Gradient accumulation adds two more entry points:
+ * {@code accumulate} (loss and gradients, summed into accumulator buffers) and {@code applyUpdates}
+ * (the optimizer's updates from the accumulated gradients).
  */
 public record Graph(
         String modelName,
@@ -20,9 +22,13 @@ public record Graph(
         Node loss,
         Map<String, Node> outputs,
         Map<String, Node> grads,
-        Map<String, Node> updates) {
+        Map<String, Node> updates,
+        Map<String, Node> accumulate,
+        Map<String, Node> applyUpdates) {
 
     public Graph {
+        accumulate = Collections.unmodifiableMap(new LinkedHashMap<>(accumulate));
+        applyUpdates = Collections.unmodifiableMap(new LinkedHashMap<>(applyUpdates));
         nodes = List.copyOf(nodes);
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         grads = Collections.unmodifiableMap(new LinkedHashMap<>(grads));
@@ -60,8 +66,32 @@ public record Graph(
         return roots;
     }
 
+    /** Roots of {@code accumulate()}: the loss, and the sums into the accumulators. */
+    public List<Node> accumulateRoots() {
+        List<Node> roots = new ArrayList<>();
+        if (loss != null) roots.add(loss);
+        roots.addAll(accumulate.values());
+        return roots;
+    }
+
+    /** Roots of {@code update()}: the optimizer's updates from the accumulated gradients. */
+    public List<Node> updateRoots() {
+        return new ArrayList<>(applyUpdates.values());
+    }
+
+    /** Every update of a buffer, whichever entry point makes it. */
+    public Map<Node, String> allUpdates() {
+        Map<Node, String> out = new LinkedHashMap<>();
+        updates.forEach((name, n) -> out.put(n, name));
+        accumulate.forEach((name, n) -> out.put(n, name));
+        applyUpdates.forEach((name, n) -> out.put(n, name));
+        return out;
+    }
+
     public List<Node> allRoots() {
         List<Node> roots = stepRoots();
+        roots.addAll(accumulate.values());
+        roots.addAll(applyUpdates.values());
         roots.addAll(outputs.values());
         return roots;
     }

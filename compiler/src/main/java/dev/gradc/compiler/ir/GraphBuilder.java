@@ -40,6 +40,8 @@ public final class GraphBuilder {
     public final Map<String, Node> outputs = new LinkedHashMap<>();
     public final Map<String, Node> grads = new LinkedHashMap<>();
     public final Map<String, Node> updates = new LinkedHashMap<>();
+    public final Map<String, Node> accumulate = new LinkedHashMap<>();
+    public final Map<String, Node> applyUpdates = new LinkedHashMap<>();
 
     public GraphBuilder(Source source, String modelName) {
         this.source = source;
@@ -47,7 +49,7 @@ public final class GraphBuilder {
     }
 
     public Graph graph() {
-        return new Graph(modelName, nodes, loss, outputs, grads, updates);
+        return new Graph(modelName, nodes, loss, outputs, grads, updates, accumulate, applyUpdates);
     }
 
     public Source source() {

@@ -26,6 +26,8 @@ public final class GraphPrinter {
         roles(out, "output", g.outputs());
         roles(out, "grad", g.grads());
         roles(out, "update", g.updates());
+        roles(out, "accumulate", g.accumulate());
+        roles(out, "apply", g.applyUpdates());
         return out.append("}\n").toString();
     }
 

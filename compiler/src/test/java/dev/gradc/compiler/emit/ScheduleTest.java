@@ -33,17 +33,24 @@ class ScheduleTest {
     void updatesAreInPlaceAndAfterTheOldValueIsRead(String optimizer) {
         Graph g = trained(optimizer);
         Schedule s = new Schedule(g);
-        assertTrue(s.copiedUpdates().isEmpty(), "updates copied at the end of the step: " + s.copiedUpdates());
-        g.updates().forEach((name, value) -> {
+        // step(), accumulate() and update() each write buffers in place
+        check(g, g.updates(), s.step, s);
+        check(g, g.accumulate(), s.accumulate, s);
+        check(g, g.applyUpdates(), s.update, s);
+    }
+
+    private static void check(Graph g, java.util.Map<String, Node> updates, java.util.List<Node> order, Schedule s) {
+        assertTrue(s.copiedUpdates(updates).isEmpty(), "updates copied at the end: " + s.copiedUpdates(updates));
+        updates.forEach((name, value) -> {
             Node leaf = g.nodes().stream().filter(n -> Leaf.isNamedBuffer(n) && Leaf.bufferName(n).equals(name)).findFirst().orElseThrow();
             assertSame(s.storage.get(leaf), s.storage.get(value), name + " is updated in place");
-            int written = s.step.indexOf(value);
-            for (int i = written + 1; i < s.step.size(); i++) {
-                Node later = s.step.get(i);
+            int written = order.indexOf(value);
+            for (int i = written + 1; i < order.size(); i++) {
+                Node later = order.get(i);
                 assertTrue(later.inputs.stream().noneMatch(in -> in == leaf),
                         later + " reads the old " + name + " after " + value + " overwrote it");
             }
         });
-        assertEquals(g.updates().size(), g.updates().values().stream().filter(s.step::contains).count());
+        assertEquals(updates.size(), updates.values().stream().filter(order::contains).count());
     }
 }
