@@ -55,7 +55,7 @@ final class RandomModel {
     }
 
     private String tensor(int[] shape, int depth) {
-        switch (depth <= 0 ? 0 : choose(8)) {
+        switch (depth <= 0 ? 0 : choose(9)) {
             case 1: return unary(tensor(shape, depth - 1));
             case 2: return binary(shape, depth);
             case 3:
@@ -67,8 +67,34 @@ final class RandomModel {
             case 4: return reduce(choose(2) == 0 ? "sum" : "logSumExp", shape, depth);
             case 5: return shape.length > 0 && choose(2) == 0 ? "softmax(" + tensor(shape, depth - 1) + ")" : reduce("mean", shape, depth);
             case 6: return reshape(shape, depth);
-            case 7: return "(" + tensor(shape, depth - 1) + " * 0.5 + 0.25)";
+            case 7: return structural(shape, depth);
+            case 8: return "(" + tensor(shape, depth - 1) + " * 0.5 + 0.25)";
             default: return leaf(shape);
+        }
+    }
+
+    /** transpose, concat or slice producing {@code shape}, where its last axis allows. */
+    private String structural(int[] shape, int depth) {
+        int last = shape.length - 1;
+        if (last < 0 || shape[last] == BATCH) return leaf(shape);
+        switch (choose(3)) {
+            case 0: {
+                if (shape.length != 2) return leaf(shape);
+                return "transpose(" + tensor(new int[] {shape[1], shape[0]}, depth - 1) + ")";
+            }
+            case 1: {
+                if (shape[last] < 2) return leaf(shape);
+                int[] left = shape.clone(), right = shape.clone();
+                left[last] = 1;
+                right[last] = shape[last] - 1;
+                return "concat(" + tensor(left, depth - 1) + ", " + tensor(right, depth - 1) + ", -1)";
+            }
+            default: {
+                int[] wider = shape.clone();
+                wider[last] = shape[last] + 1;
+                int start = choose(2);
+                return "slice(" + tensor(wider, depth - 1) + ", -1, " + start + ", " + (start + shape[last]) + ")";
+            }
         }
     }
 
