@@ -43,6 +43,84 @@ public final class Datasets {
         return new Dataset("moons", n, 2, x, y);
     }
 
+    /**
+     * Two concentric circles, distributed like scikit-learn's {@code make_circles(n_samples=n,
+     * shuffle=True, noise=noise, factor=factor)}: the outer circle (radius 1, label 0) and the inner
+     * (radius {@code factor}, label 1), points evenly spaced in angle; shuffled, then noise added.
+     */
+    public static Dataset circles(int n, double noise, double factor, long seed) {
+        checkNoise(n, noise);
+        if (!(factor > 0 && factor < 1)) throw new IllegalArgumentException("factor must be in (0, 1): " + factor);
+        int nOut = n / 2, nIn = n - nOut;
+        double[] x = new double[2 * n], y = new double[n];
+        for (int i = 0; i < n; i++) {
+            boolean inner = i >= nOut;
+            int k = inner ? i - nOut : i, count = inner ? nIn : nOut;
+            double t = 2 * Math.PI * k / count, radius = inner ? factor : 1;
+            x[2 * i] = radius * Math.cos(t);
+            x[2 * i + 1] = radius * Math.sin(t);
+            y[i] = inner ? 1 : 0;
+        }
+        shuffleAndNoise(x, y, noise, new Rng(seed));
+        return new Dataset("circles", n, 2, x, y);
+    }
+
+    /**
+     * The classic spiral of CS231n: {@code classes} arms of about {@code n/classes} points each;
+     * in arm j the radius grows linearly from 0 to 1 while the angle runs over [4j, 4(j+1)] radians
+     * plus gaussian noise of standard deviation {@code noise} (0.2 in the original); label j.
+     */
+    public static Dataset spirals(int n, int classes, double noise, long seed) {
+        checkNoise(n, noise);
+        if (classes < 2) throw new IllegalArgumentException("spirals need at least 2 classes, got " + classes);
+        Rng rng = new Rng(seed);
+        double[] x = new double[2 * n], y = new double[n];
+        int row = 0;
+        for (int j = 0; j < classes; j++) {
+            int count = n / classes + (j < n % classes ? 1 : 0);
+            for (int i = 0; i < count; i++, row++) {
+                double r = count == 1 ? 0 : (double) i / (count - 1);
+                double t = 4 * j + 4.0 * (count == 1 ? 0 : (double) i / (count - 1)) + noise * rng.gaussian();
+                x[2 * row] = r * Math.sin(t);
+                x[2 * row + 1] = r * Math.cos(t);
+                y[row] = j;
+            }
+        }
+        shuffleAndNoise(x, y, 0, rng);
+        return new Dataset("spirals", n, 2, x, y);
+    }
+
+    private static void checkNoise(int n, double noise) {
+        if (n < 0) throw new IllegalArgumentException("n must be non-negative: " + n);
+        if (!(noise >= 0 && noise < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("noise must be finite and non-negative: " + noise);
+        }
+    }
+
+    /** Fisher-Yates over the rows of 2-feature data, then gaussian noise on every coordinate. */
+    private static void shuffleAndNoise(double[] x, double[] y, double noise, Rng rng) {
+        for (int i = y.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            swap(x, 2 * i, 2 * j);
+            swap(x, 2 * i + 1, 2 * j + 1);
+            swap(y, i, j);
+        }
+        if (noise > 0) for (int k = 0; k < x.length; k++) x[k] += noise * rng.gaussian();
+    }
+
+    /** Where Debian's dataset-fashion-mnist package installs its IDX files. */
+    public static final java.nio.file.Path FASHION_MNIST = java.nio.file.Path.of("/usr/share/datasets/fashion-mnist");
+
+    /** Fashion-MNIST's training set (60,000 images) from {@link #FASHION_MNIST}. */
+    public static Dataset fashionMnistTrain() throws java.io.IOException {
+        return Idx.read(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz"));
+    }
+
+    /** Fashion-MNIST's test set (10,000 images) from {@link #FASHION_MNIST}. */
+    public static Dataset fashionMnistTest() throws java.io.IOException {
+        return Idx.read(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"));
+    }
+
     /** The i-th of n points of {@code np.linspace(0, pi, n)}: i * step, with the last exactly pi. */
     private static double linspace(int i, int n) {
         if (n == 1) return 0;

@@ -109,4 +109,27 @@ class DatasetsTest {
         assertThrows(IllegalStateException.class, r::classes);
         assertEquals("d (3 examples, 1 features)", d.toString());
     }
+
+    @org.junit.jupiter.api.Test
+    void circlesHaveTwoRadii() {
+        Dataset d = Datasets.circles(200, 0, 0.5, 3);
+        for (int i = 0; i < d.size(); i++) {
+            double r = Math.hypot(d.x()[2 * i], d.x()[2 * i + 1]);
+            org.junit.jupiter.api.Assertions.assertEquals(d.y()[i] == 0 ? 1.0 : 0.5, r, 1e-12);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(2, d.classes());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Datasets.circles(50, 0.1, 0.8, 9).x(), Datasets.circles(50, 0.1, 0.8, 9).x());
+    }
+
+    @org.junit.jupiter.api.Test
+    void spiralsHaveBalancedArmsOfGrowingRadius() {
+        Dataset d = Datasets.spirals(301, 3, 0.2, 5);
+        int[] count = new int[3];
+        for (int i = 0; i < d.size(); i++) {
+            count[(int) d.y()[i]]++;
+            org.junit.jupiter.api.Assertions.assertTrue(Math.hypot(d.x()[2 * i], d.x()[2 * i + 1]) <= 1 + 1e-12);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {101, 100, 100}, count);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Datasets.spirals(30, 3, 0.2, 1).y(), Datasets.spirals(30, 3, 0.2, 1).y());
+    }
 }
