@@ -90,6 +90,26 @@ public final class Datasets {
         return new Dataset("spirals", n, 2, x, y);
     }
 
+    /**
+     * A smooth regression target of {@code features} inputs uniform in [-1, 1]:
+     * {@code y = mean over i of sin(2 x_i + i)}, plus gaussian noise of standard deviation {@code noise}.
+     */
+    public static Dataset regression(int n, int features, double noise, long seed) {
+        checkNoise(n, noise);
+        if (features < 1) throw new IllegalArgumentException("features must be at least 1, got " + features);
+        Rng rng = new Rng(seed);
+        double[] x = new double[n * features], y = new double[n];
+        for (int r = 0; r < n; r++) {
+            double sum = 0;
+            for (int i = 0; i < features; i++) {
+                double v = x[r * features + i] = rng.uniform(-1, 1);
+                sum += Math.sin(2 * v + i);
+            }
+            y[r] = sum / features + noise * rng.gaussian();
+        }
+        return new Dataset("regression", n, features, x, y);
+    }
+
     private static void checkNoise(int n, double noise) {
         if (n < 0) throw new IllegalArgumentException("n must be non-negative: " + n);
         if (!(noise >= 0 && noise < Double.POSITIVE_INFINITY)) {
@@ -113,12 +133,16 @@ public final class Datasets {
 
     /** Fashion-MNIST's training set (60,000 images) from {@link #FASHION_MNIST}. */
     public static Dataset fashionMnistTrain() throws java.io.IOException {
-        return Idx.read(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz"));
+        return named("fashion-mnist", Idx.read(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz")));
     }
 
     /** Fashion-MNIST's test set (10,000 images) from {@link #FASHION_MNIST}. */
     public static Dataset fashionMnistTest() throws java.io.IOException {
-        return Idx.read(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"));
+        return named("fashion-mnist test", Idx.read(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz")));
+    }
+
+    private static Dataset named(String name, Dataset d) {
+        return new Dataset(name, d.size(), d.features(), d.x(), d.y());
     }
 
     /** The i-th of n points of {@code np.linspace(0, pi, n)}: i * step, with the last exactly pi. */

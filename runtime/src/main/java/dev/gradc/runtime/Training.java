@@ -1,39 +1,56 @@
 package dev.gradc.runtime;
 
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * A plain training loop over an in-memory data set: the first input of the model receives the
+ * A plain training loop over in-memory data sets: the first input of the model receives the
  * features ({@code [batch, features]}), the second the labels ({@code [batch]}). Mini-batches are
  * drawn in a seeded shuffled order, a new order each epoch; a short last batch is run at its own
  * size. The CLI uses it; hosts may too, or write their own around {@link Trainer#step()}.
+ *
+ * <p>How well the model does is measured with its first output: for classification a
+ * {@code [batch]} score predicts class 1 when positive, a {@code [batch, classes]} output by its
+ * largest entry (accuracy); for regression the output is compared with the labels (mean squared
+ * error).
  */
 public final class Training {
     private Training() {}
 
-    /** How the learning rate moves over the run. */
-    public enum Schedule {
-        /** The initial rate throughout. */
-        CONSTANT,
-        /** From the initial rate at step 0 towards {@code lrEnd} at step {@code steps}: micrograd's {@code 1.0 - 0.9*k/100}. */
-        LINEAR
-    }
-
     /**
+     * @param steps optimizer steps; ignored when {@code epochs} is positive
+     * @param epochs passes over the training data, each {@code ceil(n / batchSize)} steps; 0 to count steps
      * @param signedLabels labels 0/1 in the data are fed as -1/+1 (for max-margin losses)
-     * @param printEvery progress every so many steps; 0 for none
+     * @param regression report mean squared error instead of accuracy
+     * @param printEvery progress every so many steps (with steps) or epochs (with epochs); 0 for none
      */
-    public record Config(int steps, int batchSize, double learningRate, Schedule schedule, double lrEnd,
-                         long seed, boolean signedLabels, int printEvery) {
-        public double rateAt(int step) {
-            return schedule == Schedule.LINEAR
-                    ? learningRate + (lrEnd - learningRate) * step / steps
-                    : learningRate;
+    public record Config(int steps, int epochs, int batchSize, LearningRate rate, long seed,
+                         boolean signedLabels, boolean regression, int printEvery) {
+        /** Steps of the whole run for {@code n} training examples. */
+        public int totalSteps(int n) {
+            return epochs > 0 ? epochs * stepsPerEpoch(n) : steps;
+        }
+
+        public int stepsPerEpoch(int n) {
+            int b = Math.max(1, Math.min(batchSize, n));
+            return (n + b - 1) / b;
         }
     }
 
-    /** {@code nanos}: time spent in {@link Trainer#step()}. */
-    public record Result(double loss, double accuracy, int correct, int total, long nanos) {}
+    /**
+     * How the model does on a data set: {@code score} is the accuracy (classification) or the mean
+     * squared error (regression); {@code correct} counts right answers (classification only).
+     */
+    public record Score(double score, int correct, int total, boolean regression) {
+        @Override
+        public String toString() {
+            return regression ? String.format(Locale.ROOT, "mse %.6f", score)
+                    : String.format(Locale.ROOT, "accuracy %.1f%% (%d/%d)", 100 * score, correct, total);
+        }
+    }
+
+    /** {@code nanos}: time spent in {@link Trainer#step()} alone. {@code test} is null without a test set. */
+    public record Result(double loss, Score train, Score test, int steps, long nanos) {}
 
     /** Checks that the trainer's first two inputs fit this data; throws {@link DataException} otherwise. */
     public static void checkFits(Trainer t, Dataset data) {
@@ -49,20 +66,24 @@ public final class Training {
                     + " do not fit " + data.name() + " (" + data.features() + " features and one label per example); "
                     + "expected [batch, " + data.features() + "] and [batch]");
         }
+        if (t.outputs().isEmpty()) throw new DataException(t.modelName() + " has no output method to measure it with");
     }
 
-    public static Result fit(Trainer t, Dataset data, Config c, Consumer<String> progress) {
-        checkFits(t, data);
-        int n = data.size(), f = data.features();
+    public static Result fit(Trainer t, Dataset train, Dataset test, Config c, Consumer<String> progress) {
+        checkFits(t, train);
+        if (test != null) checkFits(t, test);
+        int n = train.size(), f = train.features();
         int batch = Math.min(c.batchSize(), Math.min(n, t.maxBatch()));
+        int total = c.totalSteps(n), perEpoch = c.stepsPerEpoch(n);
         double[] xs = new double[batch * f], ys = new double[batch];
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Rng rng = new Rng(c.seed());
         int cursor = n; // forces a shuffle before the first batch
         TensorView x = t.input(t.inputs().get(0).name()), y = t.input(t.inputs().get(1).name());
-        long nanos = 0; // in step() alone, not feeding or progress
-        for (int step = 0; step < c.steps(); step++) {
+        long nanos = 0, epochNanos = 0;
+        double epochLoss = 0;
+        for (int step = 0; step < total; step++) {
             if (cursor >= n) {
                 if (batch < n) shuffle(order, rng);
                 cursor = 0;
@@ -71,38 +92,57 @@ public final class Training {
             t.setBatch(b);
             for (int i = 0; i < b; i++) {
                 int row = order[cursor + i];
-                System.arraycopy(data.x(), row * f, xs, i * f, f);
-                ys[i] = label(data.y()[row], c.signedLabels());
+                System.arraycopy(train.x(), row * f, xs, i * f, f);
+                ys[i] = label(train.y()[row], c.signedLabels());
             }
             cursor += b;
             x.copyFrom(b == batch ? xs : java.util.Arrays.copyOf(xs, b * f));
             y.copyFrom(b == batch ? ys : java.util.Arrays.copyOf(ys, b));
-            t.setLearningRate(c.rateAt(step));
+            double lr = c.rate().at(step);
+            t.setLearningRate(lr);
             long start = System.nanoTime();
             t.step();
-            nanos += System.nanoTime() - start;
-            if (c.printEvery() > 0 && ((step + 1) % c.printEvery() == 0 || step == 0)) {
-                Result r = evaluate(t, data, c.signedLabels(), 0);
-                progress.accept(String.format("step %4d/%d  loss %.6f  accuracy %5.1f%%  lr %.4f",
-                        step + 1, c.steps(), t.loss(), 100 * r.accuracy(), c.rateAt(step)));
+            long took = System.nanoTime() - start;
+            nanos += took;
+            epochNanos += took;
+            epochLoss += t.loss();
+            if (c.printEvery() <= 0) continue;
+            if (c.epochs() > 0) {
+                int epoch = (step + 1) / perEpoch;
+                if ((step + 1) % perEpoch == 0 && (epoch % c.printEvery() == 0 || epoch == 1)) {
+                    String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %.6f  lr %.4g", epoch, c.epochs(), epochLoss / perEpoch, lr);
+                    if (test != null) line += "  test " + evaluate(t, test, c.signedLabels(), c.regression());
+                    progress.accept(line + String.format(Locale.ROOT, "  %.2f s in step()", epochNanos / 1e9));
+                }
+                if ((step + 1) % perEpoch == 0) {
+                    epochLoss = 0;
+                    epochNanos = 0;
+                }
+            } else if ((step + 1) % c.printEvery() == 0 || step == 0) {
+                progress.accept(String.format(Locale.ROOT, "step %4d/%d  loss %.6f  %s  lr %.4f", step + 1, total, t.loss(),
+                        brief(evaluate(t, train, c.signedLabels(), c.regression())), lr));
             }
         }
-        Result r = evaluate(t, data, c.signedLabels(), nanos);
-        return new Result(t.loss(), r.accuracy(), r.correct(), r.total(), nanos);
+        double loss = t.loss();
+        Score trainScore = evaluate(t, train, c.signedLabels(), c.regression());
+        Score testScore = test == null ? null : evaluate(t, test, c.signedLabels(), c.regression());
+        return new Result(loss, trainScore, testScore, total, nanos);
     }
 
-    /**
-     * Accuracy of the model's first output on the data: a {@code [batch]} output is a score whose
-     * sign predicts the class (positive for label 1); a {@code [batch, classes]} output predicts its
-     * argmax.
-     */
-    public static Result evaluate(Trainer t, Dataset data, boolean signedLabels, long nanos) {
-        if (t.outputs().isEmpty()) throw new DataException(t.modelName() + " has no output method to measure accuracy with");
+    private static String brief(Score s) {
+        return s.regression() ? String.format(Locale.ROOT, "mse %.6f", s.score())
+                : String.format(Locale.ROOT, "accuracy %5.1f%%", 100 * s.score());
+    }
+
+    /** The model's first output on every example of {@code data}, in batches of the trainer's maximum. */
+    public static Score evaluate(Trainer t, Dataset data, boolean signedLabels, boolean regression) {
         String outName = t.outputs().get(0).name();
         int[] outShape = t.outputs().get(0).shape();
+        int classes = outShape.length == 2 ? outShape[1] : 1;
         int n = data.size(), f = data.features();
         int saved = t.batch();
         int correct = 0;
+        double squaredError = 0;
         TensorView x = t.input(t.inputs().get(0).name());
         for (int start = 0; start < n; start += t.maxBatch()) {
             int b = Math.min(t.maxBatch(), n - start);
@@ -111,9 +151,13 @@ public final class Training {
             System.arraycopy(data.x(), start * f, xs, 0, b * f);
             x.copyFrom(xs);
             TensorView out = t.output(outName);
-            int classes = outShape.length == 2 ? outShape[1] : 1;
             for (int i = 0; i < b; i++) {
                 double label = data.y()[start + i];
+                if (regression) {
+                    double d = out.get(i) - label;
+                    squaredError += d * d;
+                    continue;
+                }
                 int predicted;
                 if (classes == 1) {
                     predicted = out.get(i) > 0 ? 1 : 0;
@@ -126,7 +170,7 @@ public final class Training {
             }
         }
         t.setBatch(saved);
-        return new Result(t.loss(), (double) correct / n, correct, n, nanos);
+        return regression ? new Score(squaredError / n, 0, n, true) : new Score((double) correct / n, correct, n, false);
     }
 
     private static double label(double y, boolean signed) {

@@ -5,11 +5,13 @@ import dev.gradc.runtime.CompiledTrainer;
 import dev.gradc.runtime.Csv;
 import dev.gradc.runtime.Dataset;
 import dev.gradc.runtime.Datasets;
+import dev.gradc.runtime.Idx;
+import dev.gradc.runtime.LearningRate;
 import dev.gradc.runtime.Training;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,18 +33,35 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
     Path model;
 
-    @Option(names = "--data", paramLabel = "moons|FILE.csv", defaultValue = "moons",
-            description = "Data set: the synthetic two moons, or a CSV file (last column the label). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--data", paramLabel = "SET", defaultValue = "moons", description = "Training data: moons, circles, spirals, "
+            + "regression (synthetic), fashion-mnist (Debian's dataset-fashion-mnist), idx:IMAGES,LABELS, or a CSV file "
+            + "(numbers, the label last). Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--samples", defaultValue = "100", description = "Examples of a synthetic data set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-data", paramLabel = "SET", description = "Held-out data, same forms (a synthetic set is drawn with "
+            + "seed+1; fashion-mnist brings its own test set).")
+    String testData;
+
+    @Option(names = "--samples", defaultValue = "100", description = "Examples of a synthetic set (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--noise", defaultValue = "0.1", description = "Noise of a synthetic data set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", defaultValue = "0.1", description = "Noise of a synthetic set (default: ${DEFAULT-VALUE}).")
     double noise;
 
-    @Option(names = "--steps", defaultValue = "100", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--classes", defaultValue = "3", description = "Arms of the spirals (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--features", defaultValue = "4", description = "Inputs of the regression set (default: ${DEFAULT-VALUE}).")
+    int features;
+
+    @Option(names = "--task", defaultValue = "classification", description = "classification (accuracy) or regression (mean squared error).")
+    String task;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Training steps, unless --epochs is given (default: ${DEFAULT-VALUE}).")
     int steps;
+
+    @Option(names = "--epochs", defaultValue = "0", description = "Passes over the training data (overrides --steps).")
+    int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "0", description = "Batch size; 0 for the whole data set (default).")
     int batch;
@@ -50,11 +69,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "NaN", description = "Initial learning rate (default: the model's optimizer's).")
     double lr;
 
-    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant or linear (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, step, linear or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--lr-end", defaultValue = "0", description = "Learning rate a linear schedule reaches at the last step.")
+    @Option(names = "--lr-end", defaultValue = "0", description = "Rate that linear and cosine reach at the last step.")
     double lrEnd;
+
+    @Option(names = "--lr-every", defaultValue = "1000", description = "Steps between decays of the step schedule.")
+    int lrEvery;
+
+    @Option(names = "--lr-gamma", defaultValue = "0.1", description = "Factor of each decay of the step schedule.")
+    double lrGamma;
+
+    @Option(names = "--warmup", defaultValue = "0", description = "Steps of linear warm-up before the schedule.")
+    int warmup;
 
     @Option(names = "--labels", defaultValue = "as-is", description = "as-is, or signed: labels 0/1 fed as -1/+1 (default: ${DEFAULT-VALUE}).")
     String labels;
@@ -71,32 +99,38 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "PARAMS.npz", description = "Where to write the trained parameters (default: MODEL.npz in the current directory).")
     Path save;
 
-    @Option(names = "--print-every", defaultValue = "10", description = "Progress every N steps; 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--print-every", defaultValue = "10", description = "Progress every N steps, or N epochs with --epochs; 0 for none (default: ${DEFAULT-VALUE}).")
     int printEvery;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (!task.equals("classification") && !task.equals("regression")) {
+            throw new Main.UserError("gradc: unknown task '" + task + "' (classification or regression)");
+        }
         long compileStart = System.nanoTime();
         Compilation c = ModelFiles.compile(model, float64, null);
         double compileMs = (System.nanoTime() - compileStart) / 1e6;
-        Dataset dataset = loadData();
-        int batchSize = batch > 0 ? batch : dataset.size();
-        CompiledTrainer trainer = c.newTrainer(Math.min(batchSize, dataset.size()), seed);
-        Training.checkFits(trainer, dataset);
+        Dataset train = dataset(data, seed);
+        Dataset test = testData != null ? dataset(testData, seed + 1)
+                : data.equals("fashion-mnist") ? dataset("fashion-mnist-test", seed) : null;
+        int batchSize = batch > 0 ? Math.min(batch, train.size()) : train.size();
+        CompiledTrainer trainer = c.newTrainer(batchSize, seed);
+        Training.checkFits(trainer, train);
+        if (test != null) Training.checkFits(trainer, test);
         if (init != null) loadInit(trainer);
         double rate = Double.isNaN(lr) ? trainer.learningRate() : lr;
-        Training.Schedule sched = parseSchedule();
-        Training.Config config = new Training.Config(steps, batchSize, rate, sched, lrEnd, seed,
-                labels.equals("signed"), printEvery);
+        Training.Config config = new Training.Config(steps, epochs, batchSize, schedule(rate), seed,
+                labels.equals("signed"), task.equals("regression"), printEvery);
+        int total = config.totalSteps(train.size());
 
         out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms%n", c.model().name(),
                 float64 ? "float64" : "float32", parameterCount(trainer), compileMs);
-        out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %d steps, %s%n", dataset.name(), dataset.size(),
-                Math.min(batchSize, dataset.size()), steps, describeRate(config));
-        Training.Result r = Training.fit(trainer, dataset, config, line -> out.println(line));
-        out.printf(Locale.ROOT, "final loss %.6f, training accuracy %.1f%% (%d/%d); %.1f ms in step(), %.1f µs per step%n",
-                r.loss(), 100 * r.accuracy(), r.correct(), r.total(), r.nanos() / 1e6, r.nanos() / 1e3 / steps);
+        out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %s, %s%n", train.name(), train.size(), batchSize,
+                epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
+        Training.Result r = Training.fit(trainer, train, test, config, out::println);
+        out.printf(Locale.ROOT, "final loss %.6f, training %s%s; %.1f ms in step(), %.1f µs per step%n", r.loss(), r.train(),
+                r.test() == null ? "" : ", test " + r.test(), r.nanos() / 1e6, r.nanos() / 1e3 / r.steps());
         Path target = save != null ? save : Path.of(c.model().name() + ".npz");
         try {
             trainer.saveParams(target);
@@ -107,39 +141,79 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Dataset loadData() {
-        if (data.equals("moons")) return Datasets.moons(samples, noise, seed);
-        Path file = Path.of(data);
-        if (!Files.exists(file)) throw new Main.UserError("gradc: data set " + data + ": no such file (use moons or a CSV file)");
+    /** A data set named on the command line; synthetic ones drawn with {@code dataSeed}. */
+    private Dataset dataset(String spec, long dataSeed) {
         try {
-            return Csv.read(file);
+            switch (spec) {
+                case "moons": return Datasets.moons(samples, noise, dataSeed);
+                case "circles": return Datasets.circles(samples, noise, 0.8, dataSeed);
+                case "spirals": return Datasets.spirals(samples, classes, noise, dataSeed);
+                case "regression": return Datasets.regression(samples, features, noise, dataSeed);
+                case "fashion-mnist": return Datasets.fashionMnistTrain();
+                case "fashion-mnist-test": return Datasets.fashionMnistTest();
+                default: break;
+            }
+            if (spec.startsWith("idx:")) {
+                String[] files = spec.substring(4).split(",");
+                if (files.length != 2) throw new Main.UserError("gradc: expected idx:IMAGES,LABELS, got " + spec);
+                return Idx.read(existing(files[0]), existing(files[1]));
+            }
+            return Csv.read(existing(spec));
+        } catch (NoSuchFileException e) {
+            String hint = spec.startsWith("fashion-mnist") ? " (install Debian's dataset-fashion-mnist: apt-get install dataset-fashion-mnist)" : "";
+            throw new Main.UserError("gradc: " + e.getFile() + ": no such file" + hint);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("gradc: data set " + spec + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new Main.UserError("gradc: cannot read " + spec + ": " + e.getMessage());
         }
+    }
+
+    private static Path existing(String file) {
+        Path p = Path.of(file);
+        if (!Files.exists(p)) {
+            throw new Main.UserError("gradc: data set " + file + ": no such file (use moons, circles, spirals, regression, "
+                    + "fashion-mnist, idx:IMAGES,LABELS or a CSV file)");
+        }
+        return p;
     }
 
     private void loadInit(CompiledTrainer trainer) {
         try {
             trainer.loadParams(init);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new Main.UserError("gradc: " + init + ": no such file");
         } catch (IOException e) {
             throw new Main.UserError("gradc: cannot read " + init + ": " + e.getMessage());
         }
     }
 
-    private Training.Schedule parseSchedule() {
-        switch (schedule) {
-            case "constant": return Training.Schedule.CONSTANT;
-            case "linear": return Training.Schedule.LINEAR;
-            default: throw new Main.UserError("gradc: unknown learning-rate schedule '" + schedule + "' (constant or linear)");
+    private LearningRate schedule(double rate) {
+        if (epochs > 0 && (schedule.equals("linear") || schedule.equals("cosine"))) {
+            throw new Main.UserError("gradc: the " + schedule + " schedule needs --steps (it ends at the last step), not --epochs");
         }
+        if (warmup < 0 || (!schedule.equals("constant") && !schedule.equals("step") && warmup >= steps)) {
+            throw new Main.UserError("gradc: --warmup must be between 0 and the number of steps, got " + warmup);
+        }
+        LearningRate s;
+        switch (schedule) {
+            case "constant": s = LearningRate.constant(rate); break;
+            case "step": s = LearningRate.step(rate, lrEvery, lrGamma); break;
+            case "linear": s = LearningRate.linear(rate, lrEnd, steps - warmup); break;
+            case "cosine": s = LearningRate.cosine(rate, lrEnd, steps - warmup); break;
+            default: throw new Main.UserError("gradc: unknown learning-rate schedule '" + schedule + "' (constant, step, linear or cosine)");
+        }
+        return s.withWarmup(warmup);
     }
 
-    private String describeRate(Training.Config c) {
-        return c.schedule() == Training.Schedule.LINEAR
-                ? String.format(Locale.ROOT, "learning rate %.4g -> %.4g (linear)", c.learningRate(), c.lrEnd())
-                : String.format(Locale.ROOT, "learning rate %.4g", c.learningRate());
+    private String describeRate(double rate) {
+        String base;
+        switch (schedule) {
+            case "linear": case "cosine": base = String.format(Locale.ROOT, "learning rate %.4g -> %.4g (%s)", rate, lrEnd, schedule); break;
+            case "step": base = String.format(Locale.ROOT, "learning rate %.4g, x%.3g every %d steps", rate, lrGamma, lrEvery); break;
+            default: base = String.format(Locale.ROOT, "learning rate %.4g", rate);
+        }
+        return warmup > 0 ? base + ", " + warmup + " steps of warm-up" : base;
     }
 
     private static long parameterCount(CompiledTrainer t) {
