@@ -39,7 +39,7 @@ public final class Compiler {
             "setLearningRate", "hyper", "setHyper", "hyperParameters", "state", "states", "resetState", "saveParams", "loadParams", "toString",
             "hashCode", "getClass", "notify", "notifyAll", "wait", "clone", "finalize", "sized", "bind",
             "initialize", "feed", "runOutput", "accumulate", "update", "mask", "masks",
-            "refreshMasks", "clearAccumulators");
+            "refreshMasks", "clearAccumulators", "evaluateLoss", "runEvaluation");
 
     public static Compilation compile(Source source, Options options) {
         Model model = ModelParser.parse(source);

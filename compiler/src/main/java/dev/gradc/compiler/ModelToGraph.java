@@ -72,6 +72,7 @@ public final class ModelToGraph {
         training = false;
         built = builtForOutputs;
         for (Model.OutputDecl out : model.outputs()) b.outputs.put(out.name(), tensor(out.value()));
+        b.evalLoss = tensor(model.loss());
     }
 
     /** Appends the declared optimizer's hyper-parameters and updates. Returns the hyper-parameters with their initial values. */

@@ -98,6 +98,7 @@ class DifferentialTest {
         TestModels.bindings(t).forEach(ref::bind);
         ref.run(c.trained().allRoots());
 
+        assertClose(ref.value(c.trained().evalLoss()), new double[] {t.evaluateLoss()}, tolerance, "evaluateLoss()");
         for (TensorInfo out : t.outputs()) {
             assertClose(ref.output(out.name()), t.output(out.name()).toDoubleArray(), tolerance, "output " + out.name());
         }

@@ -68,6 +68,20 @@ class DropoutTest {
     }
 
     @Test
+    void evaluateLossRunsWithoutDropoutAndChangesNothing() {
+        CompiledTrainer with = trainer("0.5", 3), without = trainer("0", 3);
+        with.step();
+        double stepLoss = with.loss();
+        double[] w1 = with.param("w1").toDoubleArray();
+        for (String p : new String[] {"w1", "b1", "w2"}) without.param(p).copyFrom(with.param(p).toDoubleArray());
+        without.setLearningRate(0);
+        without.step();
+        assertEquals(without.loss(), with.evaluateLoss(), 1e-12);
+        assertEquals(stepLoss, with.loss());
+        assertArrayEquals(w1, with.param("w1").toDoubleArray());
+    }
+
+    @Test
     void stepAgreesWithTheInterpreterGivenTheSameMask() {
         Compilation c = TestModels.compile(MODEL.replace("RATE", "0.5"), DType.FLOAT64);
         CompiledTrainer t = c.newTrainer(50, 2);

@@ -58,7 +58,7 @@ public abstract class CompiledTrainer implements Trainer {
     private final Map<String, TensorView> stateViews = new LinkedHashMap<>();
     private final Map<String, Object> hyperBuffers = new LinkedHashMap<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
-    private TensorView lossView;
+    private TensorView lossView, evalLossView;
 
     protected CompiledTrainer(String descriptor, int maxBatch) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
@@ -125,6 +125,7 @@ public abstract class CompiledTrainer implements Trainer {
             case "state": stateViews.put(name, new TensorView(this, find(states, name), buffer)); break;
             case "mask": maskViews.put(name, new TensorView(this, find(masks, name), buffer)); break;
             case "loss": lossView = new TensorView(this, new TensorInfo("loss", new int[0]), buffer); break;
+            case "evalLoss": evalLossView = new TensorView(this, new TensorInfo("loss", new int[0]), buffer); break;
             default: throw new IllegalArgumentException("unknown buffer role " + key);
         }
     }
@@ -210,6 +211,18 @@ public abstract class CompiledTrainer implements Trainer {
         TensorView view = inputViews.get(inputs.get(index).name());
         if (values instanceof float[] f) view.copyFrom(f);
         else view.copyFrom((double[]) values);
+    }
+
+    /** Runs the kernels of the loss with dropout off. */
+    protected abstract void runEvaluation();
+
+    @Override
+    public double evaluateLoss() {
+        double stepLoss = lossView.get(0); // without dropout the two losses share a buffer: keep step()'s
+        runEvaluation();
+        double loss = evalLossView.get(0);
+        lossView.set(0, stepLoss);
+        return loss;
     }
 
     /** Runs the kernels of output {@code index}. */

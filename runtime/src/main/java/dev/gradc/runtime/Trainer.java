@@ -62,6 +62,12 @@ public interface Trainer {
      */
     void update();
 
+    /**
+     * The loss on the current inputs and parameters, with dropout off, changing nothing: for
+     * measuring held-out data.
+     */
+    double evaluateLoss();
+
     /** The loss computed by the last {@link #step()} or {@link #accumulate()}. */
     double loss();
 

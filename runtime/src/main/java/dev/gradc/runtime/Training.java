@@ -38,14 +38,20 @@ public final class Training {
     }
 
     /**
-     * How the model does on a data set: {@code score} is the accuracy (classification) or the mean
-     * squared error (regression); {@code correct} counts right answers (classification only).
+     * How the model does on a data set: {@code loss} is the model's own loss (dropout off, mean over
+     * the batches weighted by size), {@code score} the accuracy (classification) or the mean squared
+     * error of the first output (regression); {@code correct} counts right answers (classification only).
      */
-    public record Score(double score, int correct, int total, boolean regression) {
+    public record Score(double loss, double score, int correct, int total, boolean regression) {
         @Override
         public String toString() {
             return regression ? String.format(Locale.ROOT, "mse %.6f", score)
                     : String.format(Locale.ROOT, "accuracy %.1f%% (%d/%d)", 100 * score, correct, total);
+        }
+
+        /** With the loss first, as for a held-out set. */
+        public String withLoss() {
+            return String.format(Locale.ROOT, "loss %.6f, %s", loss, this);
         }
     }
 
@@ -111,7 +117,7 @@ public final class Training {
                 int epoch = (step + 1) / perEpoch;
                 if ((step + 1) % perEpoch == 0 && (epoch % c.printEvery() == 0 || epoch == 1)) {
                     String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %.6f  lr %.4g", epoch, c.epochs(), epochLoss / perEpoch, lr);
-                    if (test != null) line += "  test " + evaluate(t, test, c.signedLabels(), c.regression());
+                    if (test != null) line += "  test " + evaluate(t, test, c.signedLabels(), c.regression()).withLoss();
                     progress.accept(line + String.format(Locale.ROOT, "  %.2f s in step()", epochNanos / 1e9));
                 }
                 if ((step + 1) % perEpoch == 0) {
@@ -143,13 +149,17 @@ public final class Training {
         int saved = t.batch();
         int correct = 0;
         double squaredError = 0;
-        TensorView x = t.input(t.inputs().get(0).name());
+        double lossSum = 0;
+        TensorView x = t.input(t.inputs().get(0).name()), y = t.input(t.inputs().get(1).name());
         for (int start = 0; start < n; start += t.maxBatch()) {
             int b = Math.min(t.maxBatch(), n - start);
             t.setBatch(b);
-            double[] xs = new double[b * f];
+            double[] xs = new double[b * f], ys = new double[b];
             System.arraycopy(data.x(), start * f, xs, 0, b * f);
+            for (int i = 0; i < b; i++) ys[i] = label(data.y()[start + i], signedLabels);
             x.copyFrom(xs);
+            y.copyFrom(ys);
+            lossSum += t.evaluateLoss() * b;
             TensorView out = t.output(outName);
             for (int i = 0; i < b; i++) {
                 double label = data.y()[start + i];
@@ -170,7 +180,8 @@ public final class Training {
             }
         }
         t.setBatch(saved);
-        return regression ? new Score(squaredError / n, 0, n, true) : new Score((double) correct / n, correct, n, false);
+        double loss = lossSum / n;
+        return regression ? new Score(loss, squaredError / n, 0, n, true) : new Score(loss, (double) correct / n, correct, n, false);
     }
 
     private static double label(double y, boolean signed) {

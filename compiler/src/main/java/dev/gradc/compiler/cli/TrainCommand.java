@@ -130,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                 epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
         Training.Result r = Training.fit(trainer, train, test, config, out::println);
         out.printf(Locale.ROOT, "final loss %.6f, training %s%s; %.1f ms in step(), %.1f µs per step%n", r.loss(), r.train(),
-                r.test() == null ? "" : ", test " + r.test(), r.nanos() / 1e6, r.nanos() / 1e3 / r.steps());
+                r.test() == null ? "" : ", test " + r.test().withLoss(), r.nanos() / 1e6, r.nanos() / 1e3 / r.steps());
         Path target = save != null ? save : Path.of(c.model().name() + ".npz");
         try {
             trainer.saveParams(target);

@@ -80,6 +80,7 @@ public final class ClassEmitter {
         kernels.addAll(schedule.step);
         kernels.addAll(schedule.accumulate);
         kernels.addAll(schedule.update);
+        kernels.addAll(schedule.evaluate);
         schedule.outputs.values().forEach(kernels::addAll);
         for (Node n : kernels) kernel(n);
         step();
@@ -172,6 +173,7 @@ public final class ClassEmitter {
         graph.grads().forEach((name, n) -> keys.put("grad " + name, n));
         graph.outputs().forEach((name, n) -> keys.put("output " + name, n));
         keys.put("loss", graph.loss());
+        keys.put("evalLoss", graph.evalLoss());
         return keys;
     }
 
@@ -218,6 +220,10 @@ public final class ClassEmitter {
     /** {@code step()}: every kernel of the training step in order, split into parts if long. */
     private void step() {
         boolean masks = !graph.nodesOf(Leaf.MASK).isEmpty();
+        GeneratorAdapter evaluation = method(ACC_PROTECTED, "runEvaluation", "()V");
+        for (Node n : schedule.evaluate) call(evaluation, n);
+        evaluation.returnValue();
+        evaluation.endMethod();
         entryPoint("step", schedule.step, graph.updates(), masks, null);
         if (graph.accumulate().isEmpty()) return;
         entryPoint("accumulate", schedule.accumulate, graph.accumulate(), masks, null);

@@ -35,6 +35,8 @@ final class Schedule {
     final List<Node> step;
     /** Kernels of accumulate() and of update(), for gradient accumulation. */
     final List<Node> accumulate, update;
+    /** Kernels of the loss with dropout off, for evaluateLoss(). */
+    final List<Node> evaluate;
     final Map<String, List<Node>> outputs = new LinkedHashMap<>();
 
     Schedule(Graph graph) {
@@ -81,6 +83,7 @@ final class Schedule {
         this.step = order(graph.needed(graph.stepRoots()), inPlace);
         this.accumulate = order(graph.needed(graph.accumulateRoots()), inPlace);
         this.update = order(graph.needed(graph.updateRoots()), inPlace);
+        this.evaluate = kernels(graph.needed(List.of(graph.evalLoss())));
         graph.outputs().forEach((name, out) -> outputs.put(name, kernels(graph.needed(List.of(out)))));
     }
 

@@ -14,7 +14,8 @@ import java.util.Map;
  * to gradient); {@code updates} from the optimizer (parameter or state buffer name to its new value,
  * written in place at the end of the step). Gradient accumulation adds two more entry points:
  * {@code accumulate} (loss and gradients, summed into accumulator buffers) and {@code applyUpdates}
- * (the optimizer's updates from the accumulated gradients).
+ * (the optimizer's updates from the accumulated gradients). {@code evalLoss} is the loss as outputs
+ * see the model (dropout off), for measuring held-out data.
  */
 public record Graph(
         String modelName,
@@ -24,7 +25,8 @@ public record Graph(
         Map<String, Node> grads,
         Map<String, Node> updates,
         Map<String, Node> accumulate,
-        Map<String, Node> applyUpdates) {
+        Map<String, Node> applyUpdates,
+        Node evalLoss) {
 
     public Graph {
         accumulate = Collections.unmodifiableMap(new LinkedHashMap<>(accumulate));
@@ -93,6 +95,7 @@ public record Graph(
         roots.addAll(accumulate.values());
         roots.addAll(applyUpdates.values());
         roots.addAll(outputs.values());
+        if (evalLoss != null) roots.add(evalLoss);
         return roots;
     }
 

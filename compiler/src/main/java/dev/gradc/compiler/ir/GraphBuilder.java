@@ -37,6 +37,8 @@ public final class GraphBuilder {
     private SourcePos pos = SourcePos.UNKNOWN;
 
     public Node loss;
+    /** The loss with dropout off, as outputs see the model. */
+    public Node evalLoss;
     public final Map<String, Node> outputs = new LinkedHashMap<>();
     public final Map<String, Node> grads = new LinkedHashMap<>();
     public final Map<String, Node> updates = new LinkedHashMap<>();
@@ -49,7 +51,7 @@ public final class GraphBuilder {
     }
 
     public Graph graph() {
-        return new Graph(modelName, nodes, loss, outputs, grads, updates, accumulate, applyUpdates);
+        return new Graph(modelName, nodes, loss, outputs, grads, updates, accumulate, applyUpdates, evalLoss);
     }
 
     public Source source() {

@@ -23,6 +23,7 @@ public final class GraphPrinter {
             out.append(line).append('\n');
         }
         if (g.loss() != null) out.append("  loss = ").append(g.loss()).append('\n');
+        if (g.evalLoss() != null && g.evalLoss() != g.loss()) out.append("  evalLoss = ").append(g.evalLoss()).append('\n');
         roles(out, "output", g.outputs());
         roles(out, "grad", g.grads());
         roles(out, "update", g.updates());

@@ -35,7 +35,7 @@ class TrainDataTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("training on circles: 200 examples, batch 50, 3 epochs of 4 steps"), r.out());
         assertTrue(r.out().contains("epoch   3/3  loss"), r.out());
-        assertTrue(r.out().matches("(?s).*final loss \\S+, training accuracy \\S+% \\(\\d+/200\\), test accuracy \\S+% \\(\\d+/200\\);.*"), r.out());
+        assertTrue(r.out().matches("(?s).*final loss \\S+, training accuracy \\S+% \\(\\d+/200\\), test loss \\S+, accuracy \\S+% \\(\\d+/200\\);.*"), r.out());
     }
 
     @Test
