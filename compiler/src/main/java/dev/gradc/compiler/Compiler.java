@@ -20,16 +20,33 @@ import java.util.Set;
 public final class Compiler {
     private Compiler() {}
 
-    /** How to compile: element type, and the Java package of the generated class ("" for none). */
-    public record Options(DType dtype, String packageName) {
-        public static final Options DEFAULT = new Options(DType.FLOAT32, "");
+    /**
+     * How to compile: element type; the Java package of the generated class ("" for none); the
+     * Java release its class file targets (17 or later: the runtime needs 17); and interfaces it
+     * declares besides Trainer (binary names, e.g. a typed interface generated beside it).
+     */
+    public record Options(DType dtype, String packageName, int release, java.util.List<String> interfaces) {
+        public static final Options DEFAULT = new Options(DType.FLOAT32, "", 17, java.util.List.of());
+
+        public Options {
+            if (release < 17) throw new IllegalArgumentException("gradc generates classes for Java 17 or later, not " + release);
+            interfaces = java.util.List.copyOf(interfaces);
+        }
 
         public Options withDtype(DType d) {
-            return new Options(d, packageName);
+            return new Options(d, packageName, release, interfaces);
         }
 
         public Options withPackage(String p) {
-            return new Options(dtype, p);
+            return new Options(dtype, p, release, interfaces);
+        }
+
+        public Options withRelease(int r) {
+            return new Options(dtype, packageName, r, interfaces);
+        }
+
+        public Options withInterfaces(java.util.List<String> names) {
+            return new Options(dtype, packageName, release, names);
         }
     }
 
@@ -53,7 +70,9 @@ public final class Compiler {
         ModelToGraph.addAccumulation(model, builder, rawGradients);
         Graph trained = builder.graph();
         String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
-        byte[] bytes = ClassEmitter.emit(model, trained, hypers, className.replace('.', '/'), options.dtype());
+        String[] interfaces = options.interfaces().stream().map(i -> i.replace('.', '/')).toArray(String[]::new);
+        byte[] bytes = ClassEmitter.emit(model, trained, hypers, className.replace('.', '/'), options.dtype(),
+                org.objectweb.asm.Opcodes.V17 + options.release() - 17, interfaces);
         return new Compilation(model, forward, backward, trained, hypers, className, bytes, options);
     }
 

@@ -72,6 +72,8 @@ public final class ModelParser {
     private final Map<String, Integer> paramArrays = new LinkedHashMap<>();
     private final Deque<String> inlining = new ArrayDeque<>();
     private Model.OptimizerDecl optimizer;
+    private final List<Diagnostic> errors = new ArrayList<>();
+    private final java.util.Set<String> failed = new java.util.HashSet<>();
     private final List<Model.ClipDecl> clips = new ArrayList<>();
 
     private ModelParser(Source source) {
@@ -154,24 +156,51 @@ public final class ModelParser {
                 methods.put(m.getNameAsString(), m);
             }
         }
+        // Each declaration is checked on its own, so that one run reports the errors of all of them;
+        // a name whose declaration failed is not reported again where it is used.
         for (BodyDeclaration<?> member : cls.getMembers()) {
-            if (member instanceof FieldDeclaration f) field(f);
-            else if (!(member instanceof MethodDeclaration)) throw unsupported(member, describe(member));
+            if (member instanceof MethodDeclaration) continue;
+            collect(() -> {
+                if (member instanceof FieldDeclaration f) field(f);
+                else throw unsupported(member, describe(member));
+            }, member instanceof FieldDeclaration f ? f.getVariables().stream().map(VariableDeclarator::getNameAsString).toList() : List.of());
         }
-        Expr loss = null;
+        Expr[] loss = {null};
         List<Model.OutputDecl> outputs = new ArrayList<>();
         for (MethodDeclaration m : methods.values()) {
-            methodSignature(m);
-            if (!m.getParameters().isEmpty()) {
-                inlineCall(m, List.of(), pos(m.getName()), false); // checks the body once even if never called
-                continue;
-            }
-            Expr value = inlineCall(m, List.of(), pos(m.getName()), true);
-            if (m.getNameAsString().equals("loss")) loss = value;
-            else outputs.add(new Model.OutputDecl(m.getNameAsString(), value, pos(m.getName())));
+            collect(() -> {
+                methodSignature(m);
+                if (!m.getParameters().isEmpty()) {
+                    inlineCall(m, List.of(), pos(m.getName()), false); // checks the body once even if never called
+                    return;
+                }
+                Expr value = inlineCall(m, List.of(), pos(m.getName()), true);
+                if (m.getNameAsString().equals("loss")) loss[0] = value;
+                else outputs.add(new Model.OutputDecl(m.getNameAsString(), value, pos(m.getName())));
+            }, List.of(m.getNameAsString()));
         }
+        if (!errors.isEmpty()) throw new CompileException(errors);
         return new Model(source, cls.getNameAsString(), List.copyOf(constants.values()), List.copyOf(inputs.values()),
-                List.copyOf(params.values()), loss, outputs, optimizer, List.copyOf(clips));
+                List.copyOf(params.values()), loss[0], outputs, optimizer, List.copyOf(clips));
+    }
+
+    /** Runs one declaration's check, keeping its errors; its names then count as failed. */
+    private void collect(Runnable declaration, List<String> names) {
+        try {
+            declaration.run();
+        } catch (CompileException e) {
+            for (Diagnostic d : e.diagnostics()) if (!errors.contains(d)) errors.add(d);
+            failed.addAll(names);
+        } catch (FailedName cascade) {
+            failed.addAll(names); // already reported where that name was declared
+        }
+    }
+
+    /** A use of a name whose own declaration failed: nothing new to report. */
+    private static final class FailedName extends RuntimeException {
+        FailedName() {
+            super(null, null, false, false);
+        }
     }
 
     private void declare(String name, SourcePos at) {
@@ -585,6 +614,7 @@ public final class ModelParser {
         if (inputs.containsKey(name)) return new Expr.InputRef(name, at);
         if (params.containsKey(name)) return new Expr.ParamRef(name, at);
         if (name.equals(BATCH)) return new Expr.Batch(at);
+        if (failed.contains(name)) throw new FailedName();
         if (methods.containsKey(name)) throw error(at, "'" + name + "' is a method; call it as " + name + "(...)");
         if (paramArrays.containsKey(name)) throw error(at, "'" + name + "' is an array of parameters; index it, as in " + name + "[0]");
         List<String> known = new ArrayList<>(scope.names());
@@ -674,6 +704,7 @@ public final class ModelParser {
         SourcePos at = pos(call.getName());
         List<Expr> args = new ArrayList<>();
         for (Expression arg : call.getArguments()) args.add(expression(arg, scope));
+        if (failed.contains(call.getNameAsString())) throw new FailedName();
         MethodDeclaration m = methods.get(call.getNameAsString());
         if (m == null) return new Expr.Call(call.getNameAsString(), args, at);
         methodSignature(m);

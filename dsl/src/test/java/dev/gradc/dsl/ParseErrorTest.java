@@ -107,6 +107,23 @@ class ParseErrorTest {
     }
 
     @Test
+    void everyDeclarationsErrorIsReportedOnceWithoutCascades() {
+        String text = "class E {\n"
+                + "    Input x = input(batch, 0);\n"           // 2: bad dimension
+                + "    Param w = zeros(2, 3);\n"
+                + "    Tensor f(Tensor a) { return a * zebra; }\n"  // 4: unknown name
+                + "    Tensor loss() { return sum(f(x) + w); }\n" // uses both failed names: nothing new
+                + "    Tensor out() { return f(w); }\n"
+                + "}\n";
+        CompileException e = assertThrows(CompileException.class, () -> ModelParser.parse(new Source("E.grad", text)));
+        assertEquals(2, e.diagnostics().size(), e.getMessage());
+        assertEquals("a dimension must be positive, got 0", e.diagnostics().get(0).message());
+        assertEquals(new SourcePos(2, 28), e.diagnostics().get(0).pos());
+        assertEquals("unknown name 'zebra'", e.diagnostics().get(1).message());
+        assertEquals(new SourcePos(4, 37), e.diagnostics().get(1).pos());
+    }
+
+    @Test
     void errorFormatShowsLineAndCaret() {
         CompileException e = assertThrows(CompileException.class, () -> ModelParser.parse(new Source("E.grad", withLoss("return sum(xx);"))));
         assertEquals("E.grad:4:32: error: unknown name 'xx' (did you mean 'x'?)\n"

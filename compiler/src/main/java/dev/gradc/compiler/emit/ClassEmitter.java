@@ -46,6 +46,8 @@ public final class ClassEmitter {
     private final Type array;
     private final DType dtype;
     private final ClassWriter cw;
+    private int classVersion = V17;
+    private String[] interfaces = new String[0];
 
     private ClassEmitter(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype) {
         this.model = model;
@@ -66,11 +68,21 @@ public final class ClassEmitter {
 
     /** The class file of a trainer for {@code graph}; {@code internalName} like {@code com/example/Moons}. */
     public static byte[] emit(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype) {
-        return new ClassEmitter(model, graph, hypers, internalName, dtype).emitClass();
+        return emit(model, graph, hypers, internalName, dtype, V17, new String[0]);
+    }
+
+    /** As above, with a class-file version and interfaces to declare (internal names). */
+    public static byte[] emit(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype,
+                              int classVersion, String[] interfaces) {
+        ClassEmitter e = new ClassEmitter(model, graph, hypers, internalName, dtype);
+        e.classVersion = classVersion;
+        e.interfaces = interfaces.clone();
+        return e.emitClass();
     }
 
     private byte[] emitClass() {
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, self.getInternalName(), null, BASE.getInternalName(), null);
+        cw.visit(classVersion, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, self.getInternalName(), null, BASE.getInternalName(),
+                interfaces.length == 0 ? null : interfaces);
         cw.visitSource(model.source().fileName(), null);
         for (Schedule.Buffer b : schedule.buffers) {
             cw.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), array.getDescriptor(), null, null).visitEnd();
