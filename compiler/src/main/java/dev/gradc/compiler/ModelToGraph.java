@@ -58,21 +58,34 @@ public final class ModelToGraph {
             throw error(new SourcePos(1, 1), "model " + model.name() + " has no loss() method; "
                     + "declare `Tensor loss() { ... }` returning a scalar");
         }
-        Node loss = tensor(model.loss());
-        if (loss.shape.rank() != 0) {
-            throw error(model.loss().pos(), "loss() must return a scalar, but returns a tensor of shape "
-                    + loss.shape + "; reduce it with sum(...) or mean(...)");
-        }
-        for (Node n : b.graph().needed(List.of(loss))) {
-            if (n.op == dev.gradc.compiler.ops.ArgMax.OP) {
-                throw error(n.pos, "argmax is not differentiable: use it in an output, not in loss()");
+        // The loss and each output are built on their own, so one run reports the errors of all.
+        List<dev.gradc.dsl.Diagnostic> errors = new java.util.ArrayList<>();
+        collect(errors, () -> {
+            Node loss = tensor(model.loss());
+            if (loss.shape.rank() != 0) {
+                throw error(model.loss().pos(), "loss() must return a scalar, but returns a tensor of shape "
+                        + loss.shape + "; reduce it with sum(...) or mean(...)");
             }
-        }
-        b.loss = loss;
+            for (Node n : b.graph().needed(List.of(loss))) {
+                if (n.op == dev.gradc.compiler.ops.ArgMax.OP) {
+                    throw error(n.pos, "argmax is not differentiable: use it in an output, not in loss()");
+                }
+            }
+            b.loss = loss;
+        });
         training = false;
         built = builtForOutputs;
-        for (Model.OutputDecl out : model.outputs()) b.outputs.put(out.name(), tensor(out.value()));
+        for (Model.OutputDecl out : model.outputs()) collect(errors, () -> b.outputs.put(out.name(), tensor(out.value())));
+        if (!errors.isEmpty()) throw new CompileException(errors);
         b.evalLoss = tensor(model.loss());
+    }
+
+    private static void collect(List<dev.gradc.dsl.Diagnostic> errors, Runnable part) {
+        try {
+            part.run();
+        } catch (CompileException e) {
+            for (dev.gradc.dsl.Diagnostic d : e.diagnostics()) if (!errors.contains(d)) errors.add(d);
+        }
     }
 
     /** Appends the declared optimizer's hyper-parameters and updates. Returns the hyper-parameters with their initial values. */

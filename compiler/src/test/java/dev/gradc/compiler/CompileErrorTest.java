@@ -103,6 +103,20 @@ class CompileErrorTest {
     }
 
     @Test
+    void shapeErrorsOfTheLossAndOfEachOutputInOneRun() {
+        CompileException e = assertThrows(CompileException.class, () -> TestModels.compile(
+                model("    Tensor out() { return x + b; }\n    Tensor same() { return matmul(x, w); }\n", "sum(matmul(x, w))"), DType.FLOAT32));
+        assertEquals(3, e.diagnostics().size(), e.getMessage());
+        assertEquals("7:32 matmul: inner dimensions differ ([batch, 2] x [3, 4]: 2 vs 3)", text(e.diagnostics().get(0)));
+        assertEquals("5:29 add: shapes [batch, 2] and [4] do not broadcast", text(e.diagnostics().get(1)));
+        assertEquals("6:28 matmul: inner dimensions differ ([batch, 2] x [3, 4]: 2 vs 3)", text(e.diagnostics().get(2)));
+    }
+
+    static String text(Diagnostic d) {
+        return d.pos() + " " + d.message();
+    }
+
+    @Test
     void errorIsPrintedWithLineAndCaret() {
         Diagnostic d = error(model("", "sum(matmul(x, w))"));
         assertEquals("Test.grad:5:32: error: matmul: inner dimensions differ ([batch, 2] x [3, 4]: 2 vs 3)\n"
