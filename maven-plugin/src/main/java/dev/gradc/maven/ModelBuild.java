@@ -30,6 +30,9 @@ final class ModelBuild {
     /** What a run did. */
     record Report(int compiled, int upToDate, int removed, List<Diagnostic> errors, int failedFiles) {}
 
+    /** The state file's key for the configuration; model keys end in .grad, so they never clash. */
+    private static final String CONFIG = "@config";
+
     private final Path sourceDir, classesDir, sourcesDir, stateFile;
     private final DType dtype;
     private final int release;
@@ -47,9 +50,9 @@ final class ModelBuild {
     Report run(List<String> models, boolean force) throws IOException {
         Properties old = load();
         String config = fingerprint();
-        boolean sameConfig = config.equals(old.getProperty("#config"));
+        boolean sameConfig = config.equals(old.getProperty(CONFIG));
         Map<String, String> state = new TreeMap<>();
-        state.put("#config", config);
+        state.put(CONFIG, config);
         List<Diagnostic> errors = new ArrayList<>();
         int compiled = 0, upToDate = 0, failedFiles = 0;
         for (String model : models) {
@@ -76,7 +79,7 @@ final class ModelBuild {
         }
         int removed = 0;
         for (String previous : old.stringPropertyNames()) {
-            if (previous.startsWith("#") || models.contains(previous)) continue;
+            if (previous.equals(CONFIG) || models.contains(previous)) continue;
             Outputs out = outputs(previous);
             if (Files.deleteIfExists(out.classFile) | Files.deleteIfExists(out.interfaceFile)) removed++;
         }

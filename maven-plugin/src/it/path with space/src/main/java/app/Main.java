@@ -1,0 +1,5 @@
+package app;
+
+public class Main {
+    SpacedModel model = new Spaced(1);
+}

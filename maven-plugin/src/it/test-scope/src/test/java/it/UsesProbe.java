@@ -1,0 +1,6 @@
+package it;
+
+/** Test code compiles against the test model's class and interface. */
+public class UsesProbe {
+    ProbeModel probe = new Probe(2);
+}
