@@ -22,6 +22,12 @@ final class TypedInterface {
         s.append("/**\n * The typed interface of the ").append(c.model().name()).append(" model; {@code new ")
                 .append(c.model().name()).append("(maxBatch)} implements it.\n */\n");
         s.append("public interface ").append(name).append(" extends dev.gradc.runtime.Trainer {\n");
+        String qualified = (pkg.isEmpty() ? "" : pkg + ".") + c.model().name();
+        s.append("    /**\n     * A new trainer for batches of up to {@code maxBatch}, parameters seeded with {@code seed}; if the\n")
+                .append("     * generated class is missing (say, an IDE build removed it), an error says how to regenerate it.\n     */\n");
+        s.append("    static ").append(name).append(" create(int maxBatch, long seed) {\n");
+        s.append("        return (").append(name).append(") dev.gradc.runtime.Trainers.load(\"").append(qualified)
+                .append("\", maxBatch, seed);\n    }\n\n");
         for (Model.InputDecl in : c.model().inputs()) {
             String setter = "set" + Character.toUpperCase(in.name().charAt(0)) + in.name().substring(1);
             s.append("    /** Copies in input {@code ").append(in.name()).append("}, shape ").append(in.shape())
