@@ -671,29 +671,18 @@ public final class ModelParser {
     private Expr fold(String function, Expr.Num l, Expr.Num r, SourcePos at) {
         if (!List.of("add", "sub", "mul", "div", "rem").contains(function)) return null;
         boolean ints = l.integral() && r.integral();
-        if (ints) {
-            long a = (long) l.value(), b = (long) r.value();
-            if ((function.equals("div") || function.equals("rem")) && b == 0) throw error(at, "division by zero in a constant");
-            long v;
-            switch (function) {
-                case "add": v = a + b; break;
-                case "sub": v = a - b; break;
-                case "mul": v = a * b; break;
-                case "div": v = a / b; break;
-                default: v = a % b; break;
-            }
-            if (v != (int) v) throw error(at, "int constant overflows: " + v);
-            return new Expr.Num(v, true, at);
-        }
-        double a = l.value(), b = r.value(), v;
+        double a = l.value(), b = r.value();
+        if (ints && b == 0 && (function.equals("div") || function.equals("rem"))) throw error(at, "division by zero in a constant");
+        double v;
         switch (function) {
             case "add": v = a + b; break;
             case "sub": v = a - b; break;
             case "mul": v = a * b; break;
-            case "div": v = a / b; break;
-            default: v = a % b; break;
+            case "div": v = ints ? (long) a / (long) b : a / b; break;
+            default: v = ints ? (long) a % (long) b : a % b; break;
         }
-        return new Expr.Num(v, false, at);
+        if (ints && v != (int) v) throw error(at, "int constant overflows: " + (long) v);
+        return new Expr.Num(v, ints, at);
     }
 
     // call: NAME '(' (expression (',' expression)*)? ')'   a helper is inlined, a built-in kept
