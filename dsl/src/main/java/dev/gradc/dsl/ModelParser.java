@@ -5,7 +5,6 @@ import com.github.javaparser.JavaToken;
 import com.github.javaparser.ParseResult;
 import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.Position;
-import com.github.javaparser.Problem;
 import com.github.javaparser.TokenRange;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Modifier;
@@ -13,7 +12,9 @@ import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
+import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
+import com.github.javaparser.ast.body.InitializerDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.TypeDeclaration;
@@ -40,13 +41,12 @@ import dev.gradc.runtime.Initializer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -61,6 +61,7 @@ public final class ModelParser {
     private static final String LOOP = "loop counter";
     /** Loops and repeat() are unrolled when compiling; beyond this a model is surely a mistake. */
     private static final int MAX_UNROLL = 10_000;
+    private static final String TOO_DEEP = "expressions nest too deeply to compile; split them with local variables";
 
     private final Source source;
     private final Map<String, SourcePos> declared = new HashMap<>();
@@ -71,6 +72,7 @@ public final class ModelParser {
     /** Param[] arrays by name, with their lengths. */
     private final Map<String, Integer> paramArrays = new LinkedHashMap<>();
     private final Deque<String> inlining = new ArrayDeque<>();
+    private final Map<CallKey, Expr> inlined = new HashMap<>();
     private Model.OptimizerDecl optimizer;
     private final List<Diagnostic> errors = new ArrayList<>();
     private final java.util.Set<String> failed = new java.util.HashSet<>();
@@ -95,47 +97,17 @@ public final class ModelParser {
         try {
             result = new JavaParser(config).parse(source.text());
         } catch (RuntimeException e) { // the parser's own failure on odd input is still the file's error
-            throw error(new SourcePos(1, 1), "syntax error: " + firstLine(e.getMessage()));
+            throw error(new SourcePos(1, 1), "syntax error: " + SyntaxErrors.firstLine(e.getMessage()));
+        } catch (StackOverflowError e) { // JavaParser recurses once per nesting level
+            throw error(new SourcePos(1, 1), TOO_DEEP);
         }
-        if (!result.isSuccessful() || result.getResult().isEmpty()) throw syntaxError(result.getProblems());
+        if (!result.isSuccessful() || result.getResult().isEmpty()) throw SyntaxErrors.of(source, result.getProblems());
         CompilationUnit unit = result.getResult().get();
         unit.getPackageDeclaration().ifPresent(p -> { throw unsupported(p, "package declaration"); });
         if (!unit.getImports().isEmpty()) throw unsupported(unit.getImports().get(0), "import");
         if (unit.getTypes().isEmpty()) throw error(new SourcePos(1, 1), "expected a class declaring the model");
         if (unit.getTypes().size() > 1) throw error(pos(unit.getType(1)), "a model file declares exactly one class");
         return classDeclaration(unit.getType(0));
-    }
-
-    /**
-     * JavaParser's first problem, made short: a missing {@code ;} or {@code )} is reported just after
-     * the last good token, like javac; anything else at the unexpected token.
-     */
-    private CompileException syntaxError(List<Problem> problems) {
-        if (problems.isEmpty()) return error(new SourcePos(1, 1), "syntax error");
-        Problem p = problems.get(0);
-        String message = firstLine(p.getMessage());
-        TokenRange range = p.getLocation().orElse(null);
-        Matcher found = Pattern.compile("Found (.*?), expected (.*)").matcher(message);
-        if (range == null || !found.find()) {
-            Matcher m = Pattern.compile("line (\\d+), column (\\d+)").matcher(message);
-            SourcePos at = m.find() ? new SourcePos(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : new SourcePos(1, 1);
-            return error(at, "syntax error: " + message.replaceFirst("^Parse error\\.\\s*", ""));
-        }
-        SourcePos unexpected = range.getEnd().getRange().map(r -> pos(r.begin)).orElse(new SourcePos(1, 1));
-        if (found.group(1).equals("<EOF>")) return error(unexpected, "syntax error: unexpected end of file");
-        for (String closer : List.of(";", ")", "]")) {
-            if (found.group(2).contains("\"" + closer + "\"")) {
-                SourcePos after = range.getBegin().getRange().map(r -> new SourcePos(r.end.line, r.end.column + 1)).orElse(unexpected);
-                return error(after, "syntax error: expected '" + closer + "'");
-            }
-        }
-        return error(unexpected, "syntax error: unexpected " + found.group(1).replace('"', '\''));
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) return "malformed input";
-        int nl = text.indexOf('\n');
-        return (nl < 0 ? text : text.substring(0, nl)).trim();
     }
 
     // classDeclaration: 'class' NAME '{' member* '}'
@@ -145,21 +117,26 @@ public final class ModelParser {
             throw unsupported(type, describe(type));
         }
         if (!cls.getAnnotations().isEmpty()) throw unsupported(cls.getAnnotation(0), "annotation");
+        if (!cls.getModifiers().isEmpty()) throw unsupported(cls.getModifiers().get(0), "'" + cls.getModifiers().get(0).getKeyword().asString() + "' modifier");
         if (!cls.getTypeParameters().isEmpty()) throw unsupported(cls.getTypeParameter(0), "type parameter");
         if (!cls.getExtendedTypes().isEmpty()) throw unsupported(cls.getExtendedTypes(0), "extends clause");
         if (!cls.getImplementedTypes().isEmpty()) throw unsupported(cls.getImplementedTypes(0), "implements clause");
         if (!cls.getPermittedTypes().isEmpty()) throw unsupported(cls.getPermittedTypes().get(0), "permits clause");
-        // Methods first, so a field's position in the file does not decide what a method may call.
+        // Methods are known before any field, so a field's position in the file does not decide what
+        // may be called; a call goes to the first method of that name.
         for (BodyDeclaration<?> member : cls.getMembers()) {
-            if (member instanceof MethodDeclaration m) {
-                declare(m.getNameAsString(), pos(m.getName()));
-                methods.put(m.getNameAsString(), m);
-            }
+            if (member instanceof MethodDeclaration m) methods.putIfAbsent(m.getNameAsString(), m);
         }
+        // Names are declared in source order, so a duplicate is reported at its second declaration.
         // Each declaration is checked on its own, so that one run reports the errors of all of them;
         // a name whose declaration failed is not reported again where it is used.
         for (BodyDeclaration<?> member : cls.getMembers()) {
-            if (member instanceof MethodDeclaration) continue;
+            if (member instanceof MethodDeclaration m) {
+                int before = errors.size();
+                collect(() -> declare(m.getNameAsString(), pos(m.getName())), List.of());
+                if (errors.size() > before) methods.remove(m.getNameAsString(), m);
+                continue;
+            }
             collect(() -> {
                 if (member instanceof FieldDeclaration f) field(f);
                 else throw unsupported(member, describe(member));
@@ -179,7 +156,10 @@ public final class ModelParser {
                 else outputs.add(new Model.OutputDecl(m.getNameAsString(), value, pos(m.getName())));
             }, List.of(m.getNameAsString()));
         }
-        if (!errors.isEmpty()) throw new CompileException(errors);
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparingInt((Diagnostic d) -> d.pos().line()).thenComparingInt(d -> d.pos().column()));
+            throw new CompileException(errors);
+        }
         return new Model(source, cls.getNameAsString(), List.copyOf(constants.values()), List.copyOf(inputs.values()),
                 List.copyOf(params.values()), loss[0], outputs, optimizer, List.copyOf(clips));
     }
@@ -193,6 +173,9 @@ public final class ModelParser {
             failed.addAll(names);
         } catch (FailedName cascade) {
             failed.addAll(names); // already reported where that name was declared
+        } catch (StackOverflowError tooDeep) { // deep nesting or a huge unrolled body; the stack has unwound to here
+            errors.add(new Diagnostic(source, names.isEmpty() ? new SourcePos(1, 1) : declared.getOrDefault(names.get(0), new SourcePos(1, 1)), TOO_DEEP));
+            failed.addAll(names);
         }
     }
 
@@ -387,18 +370,31 @@ public final class ModelParser {
         if (!m.getType().asString().equals("Tensor")) {
             throw error(pos(m.getType()), "a method returns Tensor, not " + m.getType().asString());
         }
+        if (m.getReceiverParameter().isPresent()) throw unsupported(m.getReceiverParameter().get(), "receiver parameter");
         for (Parameter p : m.getParameters()) {
+            if (!p.getAnnotations().isEmpty()) throw unsupported(p.getAnnotation(0), "annotation");
+            for (Modifier mod : p.getModifiers()) {
+                if (mod.getKeyword() != Modifier.Keyword.FINAL) throw unsupported(mod, "'" + mod.getKeyword().asString() + "' modifier");
+            }
             if (!p.getType().asString().equals("Tensor") || p.isVarArgs()) {
                 throw error(pos(p.getType()), "a method parameter is a Tensor, not " + p.getType().asString() + (p.isVarArgs() ? "..." : ""));
             }
+            if (p.getNameAsString().equals(BATCH)) throw error(pos(p.getName()), "'batch' is reserved for the batch dimension");
         }
         if (m.getBody().isEmpty()) throw error(pos(m.getName()), "method '" + m.getNameAsString() + "' needs a body");
     }
 
-    /** Elaborates a call of method {@code m}: its body with the parameters bound to {@code args}. */
+    /**
+     * Elaborates a call of method {@code m}: its body with the parameters bound to {@code args}.
+     * Methods are pure, so a call with the same arguments is the same value: sharing it
+     * keeps the expression a DAG, and keeps helpers that call helpers twice from growing exponentially.
+     */
     private Expr inlineCall(MethodDeclaration m, List<Expr> args, SourcePos at, boolean checkedArity) {
         String name = m.getNameAsString();
         if (inlining.contains(name)) throw error(at, "recursive call to '" + name + "'");
+        CallKey key = checkedArity ? new CallKey(m, args) : null;
+        Expr known = key == null ? null : inlined.get(key);
+        if (known != null) return known;
         Scope scope = new Scope(null);
         for (int i = 0; i < m.getParameters().size(); i++) {
             Parameter p = m.getParameter(i);
@@ -410,7 +406,9 @@ public final class ModelParser {
         }
         inlining.push(name);
         try {
-            return block(m, m.getBody().get(), scope);
+            Expr value = block(m, m.getBody().get(), scope);
+            if (key != null) inlined.put(key, value);
+            return value;
         } finally {
             inlining.pop();
         }
@@ -568,14 +566,17 @@ public final class ModelParser {
 
     private Expr expression(Expression e, Scope scope) {
         if (e instanceof EnclosedExpr enclosed) return expression(enclosed.getInner(), scope);
-        if (e instanceof IntegerLiteralExpr i) {
-            Number n = i.asNumber();
-            if (n instanceof Long) throw error(pos(e), "int literal out of range: " + i.getValue());
-            return new Expr.Num(n.intValue(), true, pos(e));
-        }
+        if (e instanceof IntegerLiteralExpr i) return new Expr.Num(intLiteral(i, false), true, pos(e));
         if (e instanceof DoubleLiteralExpr d) {
             if (d.getValue().endsWith("f") || d.getValue().endsWith("F")) throw unsupported(e, "float literal (write " + d.getValue().replaceAll("[fF]$", "") + ")");
-            return new Expr.Num(d.asDouble(), false, pos(e));
+            double value;
+            try {
+                value = Double.parseDouble(d.getValue().replace("_", ""));
+            } catch (NumberFormatException bad) {
+                throw error(pos(e), "malformed number '" + d.getValue() + "'");
+            }
+            if (Double.isInfinite(value)) throw error(pos(e), "double literal out of range: " + d.getValue());
+            return new Expr.Num(value, false, pos(e));
         }
         if (e instanceof NameExpr n) return name(n.getNameAsString(), pos(e), scope);
         if (e instanceof com.github.javaparser.ast.expr.BooleanLiteralExpr b) return new Expr.Bool(b.getValue(), pos(e));
@@ -625,13 +626,42 @@ public final class ModelParser {
         throw error(at, "unknown name '" + name + "'" + Suggestions.didYouMean(name, known));
     }
 
+    /**
+     * An int literal with Java's rules: decimal up to 2147483647 (2147483648 only after a minus),
+     * hex, octal and binary up to 32 bits, which may wrap to negative.
+     */
+    private int intLiteral(IntegerLiteralExpr literal, boolean negated) {
+        String text = literal.getValue().replace("_", "");
+        String lower = text.toLowerCase();
+        int radix = lower.startsWith("0x") ? 16 : lower.startsWith("0b") ? 2 : lower.length() > 1 && lower.startsWith("0") ? 8 : 10;
+        String digits = radix == 16 || radix == 2 ? text.substring(2) : radix == 8 ? text.substring(1) : text;
+        java.math.BigInteger value;
+        try {
+            value = new java.math.BigInteger(digits, radix);
+        } catch (NumberFormatException bad) {
+            throw error(pos(literal), "malformed int literal '" + literal.getValue() + "'");
+        }
+        if (radix != 10 && value.bitLength() <= 32) return negated ? -value.intValue() : value.intValue();
+        long limit = negated ? 1L << 31 : Integer.MAX_VALUE;
+        if (radix != 10 || value.bitLength() > 32 || value.longValue() > limit) {
+            throw error(pos(literal), "int literal out of range: " + literal.getValue());
+        }
+        return negated ? (int) -value.longValue() : value.intValue();
+    }
+
     private Expr unary(UnaryExpr u, Scope scope) {
+        if (u.getOperator() == UnaryExpr.Operator.MINUS && u.getExpression() instanceof IntegerLiteralExpr literal) {
+            return new Expr.Num(intLiteral(literal, true), true, pos(u)); // -2147483648 is an int, its magnitude alone is not
+        }
         Expr x = expression(u.getExpression(), scope);
         switch (u.getOperator()) {
             case PLUS:
                 return x;
             case MINUS:
-                if (x instanceof Expr.Num n) return new Expr.Num(-n.value(), n.integral(), pos(u));
+                if (x instanceof Expr.Num n) {
+                    if (n.integral() && n.value() == Integer.MIN_VALUE) throw error(pos(u), "int constant overflows: " + -(long) n.value());
+                    return new Expr.Num(-n.value(), n.integral(), pos(u));
+                }
                 return new Expr.Call("neg", List.of(x), pos(u));
             default:
                 throw unsupported(u, "'" + u.getOperator().asString() + "' operator");
@@ -733,61 +763,16 @@ public final class ModelParser {
         return error(pos(n), "unsupported Java construct: " + what);
     }
 
-    /** "IfStmt" -> "if statement", "ConditionalExpr" -> "conditional expression". */
+    /** "IfStmt" -> "if statement", "ConditionalExpr" -> "conditional expression"; types and class members by their Java names. */
     private static String describe(Node n) {
-        String simple = n.getClass().getSimpleName()
-                .replaceAll("Stmt$", "Statement").replaceAll("Expr$", "Expression").replaceAll("Declaration$", "Declaration");
+        if (n instanceof TypeDeclaration<?> t) {
+            String kind = t instanceof ClassOrInterfaceDeclaration c ? (c.isInterface() ? "interface" : "class")
+                    : t.isEnumDeclaration() ? "enum" : t.isRecordDeclaration() ? "record" : "annotation type";
+            return t.isTopLevelType() ? kind : "nested " + kind;
+        }
+        if (n instanceof InitializerDeclaration init) return init.isStatic() ? "static initializer block" : "initializer block";
+        if (n instanceof ConstructorDeclaration) return "constructor";
+        String simple = n.getClass().getSimpleName().replaceAll("Stmt$", "Statement").replaceAll("Expr$", "Expression");
         return simple.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
-    }
-
-    /** The local names of a method body, loop body or block; inner scopes see and may reassign outer names. */
-    private static final class Scope {
-        static final Scope NONE = new Scope(null);
-
-        private final Scope parent;
-        private final Map<String, Expr> values = new HashMap<>();
-        private final Map<String, String> types = new HashMap<>();
-
-        Scope(Scope parent) {
-            this.parent = parent;
-        }
-
-        Expr lookup(String name) {
-            for (Scope s = this; s != null; s = s.parent) if (s.values.containsKey(name)) return s.values.get(name);
-            return null;
-        }
-
-        String typeOf(String name) {
-            for (Scope s = this; s != null; s = s.parent) if (s.types.containsKey(name)) return s.types.get(name);
-            return null;
-        }
-
-        /** A method parameter; false if the name is taken. */
-        boolean define(String name, Expr value) {
-            if (lookup(name) != null) return false;
-            define(name, "Tensor", value);
-            return true;
-        }
-
-        void define(String name, String type, Expr value) {
-            values.put(name, value);
-            types.put(name, type);
-        }
-
-        void assign(String name, Expr value) {
-            for (Scope s = this; s != null; s = s.parent) {
-                if (s.values.containsKey(name)) {
-                    s.values.put(name, value);
-                    return;
-                }
-            }
-            throw new IllegalStateException("assignment to undefined " + name);
-        }
-
-        List<String> names() {
-            List<String> out = new ArrayList<>();
-            for (Scope s = this; s != null; s = s.parent) out.addAll(s.values.keySet());
-            return out;
-        }
     }
 }

@@ -1,13 +1,41 @@
 package dev.gradc.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Tiny programs and their elaboration, written inline. */
 class ModelParserTest {
+    /** The design document's example model. */
+    static final String MOONS = """
+            class Moons {
+                static final int HIDDEN = 16;
+                Input x = input(batch, 2);
+                Input y = input(batch);
+                Param w1 = uniform(-1, 1, 2, HIDDEN),      b1 = zeros(HIDDEN);
+                Param w2 = uniform(-1, 1, HIDDEN, HIDDEN), b2 = zeros(HIDDEN);
+                Param w3 = uniform(-1, 1, HIDDEN, 1),      b3 = zeros(1);
+                Tensor score(Tensor x) {
+                    Tensor h1 = relu(matmul(x, w1) + b1);
+                    Tensor h2 = relu(matmul(h1, w2) + b2);
+                    return reshape(matmul(h2, w3) + b3, batch);
+                }
+                Tensor loss() {
+                    Tensor margin = mean(relu(1 - y * score(x)));
+                    Tensor l2 = sum(w1 * w1) + sum(w2 * w2) + sum(w3 * w3);
+                    return margin + 1e-4 * l2;
+                }
+                Tensor predict() { return score(x); }
+                Optimizer optimizer = sgd(1.0);
+            }
+            """;
+
     static Model parse(String text) {
         return ModelParser.parse(new Source("T.grad", text));
     }
@@ -73,29 +101,69 @@ class ModelParserTest {
     }
 
     @Test
-    void theMoonsModel() {
+    void aHelperCalledTwiceOnTheSameValueIsOneObject() {
         Model m = parse("""
-                class Moons {
-                    static final int HIDDEN = 16;
+                class T {
                     Input x = input(batch, 2);
-                    Input y = input(batch);
-                    Param w1 = uniform(-1, 1, 2, HIDDEN),      b1 = zeros(HIDDEN);
-                    Param w2 = uniform(-1, 1, HIDDEN, HIDDEN), b2 = zeros(HIDDEN);
-                    Param w3 = uniform(-1, 1, HIDDEN, 1),      b3 = zeros(1);
-                    Tensor score(Tensor x) {
-                        Tensor h1 = relu(matmul(x, w1) + b1);
-                        Tensor h2 = relu(matmul(h1, w2) + b2);
-                        return reshape(matmul(h2, w3) + b3, batch);
-                    }
-                    Tensor loss() {
-                        Tensor margin = mean(relu(1 - y * score(x)));
-                        Tensor l2 = sum(w1 * w1) + sum(w2 * w2) + sum(w3 * w3);
-                        return margin + 1e-4 * l2;
-                    }
-                    Tensor predict() { return score(x); }
-                    Optimizer optimizer = sgd(1.0);
+                    Tensor sq(Tensor t) { return t * t; }
+                    Tensor predict() { return sq(x) + sq(x); }
+                    Tensor loss() { return sum(predict()); }
                 }
                 """);
+        Expr.Call predict = (Expr.Call) m.outputs().get(0).value();
+        assertSame(predict.args().get(0), predict.args().get(1));
+        assertSame(predict, ((Expr.Call) m.loss()).args().get(0));
+        // Computed arguments are not compared structurally: they stay apart, even if they print alike.
+        Expr.Call e = (Expr.Call) parse("class T { Input x = input(2); Tensor sq(Tensor t) { return t * t; }\n"
+                + "Tensor loss() { return sq(relu(x)) + sq(relu(x)); } }").loss();
+        assertNotSame(e.args().get(0), e.args().get(1));
+        assertEquals(ExprPrinter.print(e.args().get(0)), ExprPrinter.print(e.args().get(1)));
+    }
+
+    @Test
+    void helpersThatCallHelpersTwiceStayLinear() {
+        StringBuilder text = new StringBuilder("class T {\n    Input x = input(2);\n    Tensor f0(Tensor a) { return relu(a); }\n");
+        for (int i = 1; i <= 60; i++) text.append("    Tensor f").append(i).append("(Tensor a) { return f").append(i - 1).append("(a) + f").append(i - 1).append("(a); }\n");
+        text.append("    Tensor loss() { return sum(f60(x)); }\n}\n");
+        Expr.Call top = (Expr.Call) ((Expr.Call) assertTimeoutPreemptively(Duration.ofSeconds(10), () -> parse(text.toString())).loss()).args().get(0);
+        assertSame(top.args().get(0), top.args().get(1));
+    }
+
+    @Test
+    void numberLiteralsFollowJava() {
+        assertEquals("mul(-2147483648, x)", loss("return -2147483648 * x;"));
+        assertEquals("mul(16, x)", loss("return 0x10 * x;"));
+        assertEquals("mul(-1, x)", loss("return 0xFFFFFFFF * x;"));
+        assertEquals("1020", loss("return 0b101 + 017 + 1_000;"));
+        assertEquals("mul(10.5, x)", loss("return 1_0.5 * x;"));
+        assertEquals("mul(8.0, x)", loss("return 0x1p3 * x;"));
+    }
+
+    @Test
+    void columnsCountCharactersSoTabsLineUpWithTheCaret() {
+        Model m = parse("class T {\n\tInput x = input(2);\n\tTensor loss() {\treturn x * x; }\n}\n");
+        assertEquals(new SourcePos(2, 8), m.inputs().get(0).pos());
+        assertEquals(new SourcePos(3, 27), m.loss().pos());
+        CompileException e = assertThrows(CompileException.class, () -> parse("class T {\n\tTensor loss() {\treturn\tzz; }\n}\n"));
+        assertEquals(new SourcePos(2, 25), e.first().pos());
+        assertEquals("T.grad:2:25: error: unknown name 'zz'\n\tTensor loss() {\treturn\tzz; }\n\t               \t      \t^", e.getMessage());
+    }
+
+    @Test
+    void theClassNameNeedNotMatchTheFileName() {
+        assertEquals("Moons", ModelParser.parse(new Source("models/Other.grad", "class Moons { }")).name());
+    }
+
+    @Test
+    void errorsOfSeveralDeclarationsComeInSourceOrder() {
+        CompileException e = assertThrows(CompileException.class, () -> parse(
+                "class T {\n    Tensor loss() { return zz; }\n    Input x = input(0);\n}\n"));
+        assertEquals(List.of(new SourcePos(2, 28), new SourcePos(3, 21)), e.diagnostics().stream().map(Diagnostic::pos).toList());
+    }
+
+    @Test
+    void theMoonsModel() {
+        Model m = parse(MOONS);
         assertEquals("""
                 model Moons
                   const HIDDEN = 16
@@ -111,6 +179,10 @@ class ModelParserTest {
                   output predict = reshape(add(matmul(relu(add(matmul(relu(add(matmul(x, w1), b1)), w2), b2)), w3), b3), batch)
                   optimizer sgd(1.0)
                 """, ExprPrinter.print(m));
+        // score(x) is inlined once and shared by the loss and predict().
+        Expr.Call margin = (Expr.Call) ((Expr.Call) m.loss()).args().get(0);
+        Expr.Call hinge = (Expr.Call) ((Expr.Call) ((Expr.Call) margin.args().get(0)).args().get(0)).args().get(1);
+        assertSame(m.outputs().get(0).value(), hinge.args().get(1));
     }
 
     @Test
