@@ -95,10 +95,7 @@ public final class Kernel {
 
     /** {@code out = identity; out[kept index] = combine(out[kept index], in[i])} over the input's shape. */
     public void reduce(Reduce op, Shape in, Shape kept) {
-        int start = g.newLocal(INT_TYPE);
-        g.push(0);
-        g.storeLocal(start);
-        fill(start, local(kept.size()), op.identity);
+        fillOutput(kept.size(), op.identity);
         List<Size[]> strides = List.of(kept.broadcastStrides(in), in.strides());
         loopNest(sizes(in), strides, index -> {
             g.loadArg(0);
@@ -183,10 +180,15 @@ public final class Kernel {
 
     /** {@code out[0 .. size) = 0}. */
     public void zeroOutput() {
+        fillOutput(node.shape.size(), 0);
+    }
+
+    /** {@code out[0 .. size) = value}. */
+    private void fillOutput(Size size, double value) {
         int start = g.newLocal(INT_TYPE);
         g.push(0);
         g.storeLocal(start);
-        fill(start, local(node.shape.size()), 0);
+        fill(start, local(size), value);
     }
 
     /** {@code out[i] = i}. */

@@ -36,8 +36,6 @@ public final class Interpreter {
         for (Node n : graph.needed(roots)) {
             int size = Math.toIntExact(n.shape.size().at(batch));
             if (Leaf.isNamedBuffer(n)) {
-                // Optimizer state starts at zero, as in a new trainer.
-                if (n.op == Leaf.STATE) bound.putIfAbsent(Leaf.bufferName(n), new double[size]);
                 double[] v = bound.get(Leaf.bufferName(n));
                 if (v == null) throw new IllegalStateException(n.op.name + " '" + n.attr + "' is not bound");
                 if (v.length != size) {
