@@ -27,6 +27,8 @@ import java.util.Map;
 public abstract class CompiledTrainer implements Trainer {
     /** The current batch size; generated kernels read it. */
     protected int batch;
+    /** The pool large matrix products are split across, or null for one thread; read by generated code. */
+    protected dev.gradc.runtime.kernel.Workers workers;
 
     private final int maxBatch;
     private String modelName = "?";
@@ -292,6 +294,19 @@ public abstract class CompiledTrainer implements Trainer {
     @Override
     public double learningRate() {
         return hyper("lr");
+    }
+
+    @Override
+    public void setThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        if (threads == threads()) return;
+        if (workers != null) workers.close();
+        workers = threads == 1 ? null : new dev.gradc.runtime.kernel.Workers(threads);
+    }
+
+    @Override
+    public int threads() {
+        return workers == null ? 1 : workers.threads();
     }
 
     @Override

@@ -73,6 +73,15 @@ public interface Trainer {
 
     double learningRate();
 
+    /**
+     * How many threads large matrix products are split across: 1 (the default) runs everything
+     * on the caller; more starts a fixed pool of helper threads that park when idle. Products
+     * too small to gain stay on the caller either way. Not to be called while a step runs.
+     */
+    void setThreads(int threads);
+
+    int threads();
+
     void setLearningRate(double learningRate);
 
     double hyper(String name);

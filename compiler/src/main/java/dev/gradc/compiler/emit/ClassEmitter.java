@@ -205,7 +205,7 @@ public final class ClassEmitter {
     }
 
     private void kernel(Node n) {
-        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, kernelName(n), Kernel.descriptor(elem, arrayArgs(n)));
+        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, kernelName(n), Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n)));
         line(g, n);
         boolean[] inline = new boolean[n.inputs.size()];
         for (int i = 0; i < inline.length; i++) inline[i] = schedule.isInline(n.input(i));
@@ -220,7 +220,11 @@ public final class ClassEmitter {
         for (Node in : n.inputs) if (!schedule.isInline(in)) loadBuffer(g, in);
         g.loadThis();
         g.getField(BASE, "batch", Type.INT_TYPE);
-        g.invokeStatic(self, new Method(kernelName(n), Kernel.descriptor(elem, arrayArgs(n))));
+        if (Kernel.usesWorkers(n)) {
+            g.loadThis();
+            g.getField(BASE, "workers", Type.getType(dev.gradc.runtime.kernel.Workers.class));
+        }
+        g.invokeStatic(self, new Method(kernelName(n), Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n))));
     }
 
     private static void line(GeneratorAdapter g, Node n) {

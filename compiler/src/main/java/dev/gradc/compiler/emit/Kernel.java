@@ -8,6 +8,7 @@ import dev.gradc.compiler.ir.Size;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.compiler.ops.Reduce;
+import dev.gradc.runtime.kernel.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,6 +26,7 @@ import org.objectweb.asm.commons.Method;
 public final class Kernel {
     private static final Type ARRAYS = Type.getType(java.util.Arrays.class);
     private static final Type MATH = Type.getType(Math.class);
+    private static final Type WORKERS = Type.getType(Workers.class);
 
     private final Node node;
     private final GeneratorAdapter g;
@@ -45,13 +47,22 @@ public final class Kernel {
         this.batchArg = arg;
     }
 
-    /** The method descriptor for a kernel with {@code arrays} array arguments (output included). */
-    static String descriptor(Type elem, int arrays) {
+    /**
+     * The method descriptor for a kernel with {@code arrays} array arguments (output included),
+     * the batch, and for a matrix product the trainer's {@link Workers} pool (null for one thread).
+     */
+    static String descriptor(Type elem, int arrays, boolean workers) {
         Type arrayType = Type.getType("[" + elem.getDescriptor());
-        Type[] args = new Type[arrays + 1];
+        Type[] args = new Type[arrays + (workers ? 2 : 1)];
         for (int i = 0; i < arrays; i++) args[i] = arrayType;
         args[arrays] = INT_TYPE;
+        if (workers) args[arrays + 1] = WORKERS;
         return Type.getMethodDescriptor(Type.VOID_TYPE, args);
+    }
+
+    /** Whether a node's kernel takes the trainer's thread pool. */
+    static boolean usesWorkers(Node n) {
+        return n.op == MatMul.OP;
     }
 
     public Node node() {
@@ -211,8 +222,9 @@ public final class Kernel {
     }
 
     /**
-     * {@code out = op(A)·op(B)} in i-k-j order: the inner loop is an axpy over a row of the output,
-     * which HotSpot vectorizes when B is not transposed.
+     * {@code out = op(A)·op(B)}, one call of the runtime's {@link Workers#multiply} per matrix of a
+     * batch: its register-tiled kernels read transposed operands in place, split across the pool's
+     * threads when the product is large.
      */
     public void matmul(MatMul.Transpose t) {
         Shape a = node.input(0).shape, b = node.input(1).shape;
@@ -222,45 +234,25 @@ public final class Kernel {
         int matrices = local(node.shape.rank() == 3 ? node.shape.dimSize(0) : Size.ONE);
         // Offsets of the current matrix: a 2-D operand is shared by the whole batch.
         int aOffset = g.newLocal(INT_TYPE), bOffset = g.newLocal(INT_TYPE), outOffset = g.newLocal(INT_TYPE);
-        int rowOut = g.newLocal(INT_TYPE);
-        int av = g.newLocal(elem);
-        int aArg = inputArg[0], bArg = inputArg[1];
         forLoop(matrices, batch -> {
             offset(aOffset, a.rank() == 3 ? batch : -1, m, k);
             offset(bOffset, b.rank() == 3 ? batch : -1, k, n);
             offset(outOffset, batch, m, n);
-            forLoop(m, i -> {
-                g.loadLocal(outOffset); // rowOut = outOffset + i*n
-                index(i, n, -1);
-                g.math(GeneratorAdapter.ADD, INT_TYPE);
-                g.storeLocal(rowOut);
-                fill(rowOut, n, 0);
-                forLoop(k, p -> {
-                    g.loadArg(aArg); // av = A[aOffset + (ta ? p*m + i : i*k + p)]
-                    g.loadLocal(aOffset);
-                    if (t.a()) index(p, m, i); else index(i, k, p);
-                    g.math(GeneratorAdapter.ADD, INT_TYPE);
-                    g.arrayLoad(elem);
-                    g.storeLocal(av);
-                    forLoop(n, j -> {
-                        g.loadArg(0); // out[rowOut + j] += av * B[bOffset + (tb ? j*k + p : p*n + j)]
-                        g.loadLocal(rowOut);
-                        g.loadLocal(j);
-                        g.math(GeneratorAdapter.ADD, INT_TYPE);
-                        g.dup2();
-                        g.arrayLoad(elem);
-                        g.loadLocal(av);
-                        g.loadArg(bArg);
-                        g.loadLocal(bOffset);
-                        if (t.b()) index(j, k, p); else index(p, n, j);
-                        g.math(GeneratorAdapter.ADD, INT_TYPE);
-                        g.arrayLoad(elem);
-                        g.math(GeneratorAdapter.MUL, elem);
-                        g.math(GeneratorAdapter.ADD, elem);
-                        g.arrayStore(elem);
-                    });
-                });
-            });
+            g.loadArg(batchArg + 1);
+            g.loadArg(0);
+            g.loadLocal(outOffset);
+            g.loadArg(inputArg[0]);
+            g.loadLocal(aOffset);
+            g.push(t.a());
+            g.loadArg(inputArg[1]);
+            g.loadLocal(bOffset);
+            g.push(t.b());
+            g.loadLocal(m);
+            g.loadLocal(n);
+            g.loadLocal(k);
+            Type[] args = {WORKERS, array, INT_TYPE, array, INT_TYPE, Type.BOOLEAN_TYPE, array, INT_TYPE, Type.BOOLEAN_TYPE,
+                    INT_TYPE, INT_TYPE, INT_TYPE};
+            g.invokeStatic(WORKERS, new Method("multiply", Type.VOID_TYPE, args));
         });
     }
 

@@ -1,0 +1,50 @@
+package dev.gradc.bench;
+
+import dev.gradc.runtime.CompiledTrainer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** One training step (forward, loss, backward, optimizer update) of a compiled workload, float32. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class StepBenchmark {
+    @Param({"W1", "W2", "W3", "W4"})
+    public Workload workload;
+
+    @Param({"1"})
+    public int threads;
+
+    private CompiledTrainer trainer;
+
+    @Setup
+    public void compile() {
+        trainer = workload.trainer(workload.compile());
+        trainer.setThreads(threads);
+        trainer.setLearningRate(1e-4); // small steps keep the numbers in range over millions of steps
+    }
+
+    @TearDown
+    public void close() {
+        trainer.setThreads(1);
+    }
+
+    @Benchmark
+    public void step() {
+        trainer.step();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.gradc.runtime.kernel;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A small fixed pool that splits one large matrix product by rows: the calling thread takes the
+ * first share and {@code threads - 1} persistent helper threads the others. Nothing is allocated
+ * per product: the job lives in this object's fields, published by a volatile generation counter;
+ * helpers spin briefly for the next job, then park. Products under {@link #PARALLEL_MACS}
+ * multiply-adds run on the caller alone, where waking a helper would cost more than it saves.
+ */
+public final class Workers implements AutoCloseable {
+    /** Below this many multiply-adds (about 20 µs of work) a product is not split. */
+    public static final long PARALLEL_MACS = 1L << 20;
+    private static final int SPINS = 20_000;
+
+    private final Thread[] helpers;
+    private volatile int generation;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+
+    // The current job, written before the generation is bumped.
+    private float[] fc, fa, fb;
+    private double[] dc, da, db;
+    private int co, ao, bo, m, n, k;
+    private boolean ta, tb;
+
+    public Workers(int threads) {
+        if (threads < 2) throw new IllegalArgumentException("a pool needs at least 2 threads, got " + threads);
+        helpers = new Thread[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            int share = i + 1;
+            helpers[i] = new Thread(() -> work(share), "gradc-worker-" + share);
+            helpers[i].setDaemon(true);
+            helpers[i].start();
+        }
+    }
+
+    public int threads() {
+        return helpers.length + 1;
+    }
+
+    /** {@link MatMul#multiply(float[], int, float[], int, boolean, float[], int, boolean, int, int, int, int, int)} over all rows, split when {@code workers} is given and the product is large. */
+    public static void multiply(Workers workers, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
+                                int m, int n, int k) {
+        if (workers == null || (long) m * n * k < PARALLEL_MACS || m < 8) {
+            MatMul.multiply(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m);
+            return;
+        }
+        workers.fc = c; workers.fa = a; workers.fb = b; workers.dc = null;
+        workers.run(co, ao, ta, bo, tb, m, n, k);
+    }
+
+    public static void multiply(Workers workers, double[] c, int co, double[] a, int ao, boolean ta, double[] b, int bo, boolean tb,
+                                int m, int n, int k) {
+        if (workers == null || (long) m * n * k < PARALLEL_MACS || m < 8) {
+            MatMul.multiply(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m);
+            return;
+        }
+        workers.dc = c; workers.da = a; workers.db = b; workers.fc = null;
+        workers.run(co, ao, ta, bo, tb, m, n, k);
+    }
+
+    private void run(int co, int ao, boolean ta, int bo, boolean tb, int m, int n, int k) {
+        this.co = co; this.ao = ao; this.ta = ta; this.bo = bo; this.tb = tb; this.m = m; this.n = n; this.k = k;
+        finished.set(0);
+        generation++; // publishes the job (a volatile write after the plain ones)
+        for (Thread h : helpers) LockSupport.unpark(h);
+        share(0);
+        int spins = 0;
+        while (finished.get() < helpers.length) {
+            if (++spins < SPINS) Thread.onSpinWait();
+            else Thread.yield();
+        }
+    }
+
+    /** Rows of share {@code s}: multiples of 4, the tile height, so splitting never changes a result. */
+    private void share(int s) {
+        int parts = threads();
+        int start = rowBoundary(s, parts), end = rowBoundary(s + 1, parts);
+        if (start >= end) return;
+        if (fc != null) MatMul.multiply(fc, co, fa, ao, ta, fb, bo, tb, m, n, k, start, end);
+        else MatMul.multiply(dc, co, da, ao, ta, db, bo, tb, m, n, k, start, end);
+    }
+
+    private int rowBoundary(int s, int parts) {
+        if (s == parts) return m;
+        return (int) ((long) m * s / parts) & ~3;
+    }
+
+    private void work(int s) {
+        int seen = 0;
+        while (true) {
+            int spins = 0;
+            while (generation == seen && !closed) {
+                if (++spins < SPINS) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
+            if (closed) return;
+            seen = generation;
+            share(s);
+            finished.incrementAndGet();
+        }
+    }
+
+    /** Stops the helper threads; the pool must not be used afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread h : helpers) LockSupport.unpark(h);
+    }
+}
