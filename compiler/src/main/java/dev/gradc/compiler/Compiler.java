@@ -23,10 +23,11 @@ public final class Compiler {
     /**
      * How to compile: element type; the Java package of the generated class ("" for none); the
      * Java release its class file targets (17 or later: the runtime needs 17); and interfaces it
-     * declares besides Trainer (binary names, e.g. a typed interface generated beside it).
+     * declares besides Trainer (binary names, e.g. a typed interface generated beside it); and
+     * whether to run the optimization passes (off only to check them against the plain graph).
      */
-    public record Options(DType dtype, String packageName, int release, java.util.List<String> interfaces) {
-        public static final Options DEFAULT = new Options(DType.FLOAT32, "", 17, java.util.List.of());
+    public record Options(DType dtype, String packageName, int release, java.util.List<String> interfaces, boolean optimize) {
+        public static final Options DEFAULT = new Options(DType.FLOAT32, "", 17, java.util.List.of(), true);
 
         public Options {
             if (release < 17) throw new IllegalArgumentException("gradc generates classes for Java 17 or later, not " + release);
@@ -34,19 +35,23 @@ public final class Compiler {
         }
 
         public Options withDtype(DType d) {
-            return new Options(d, packageName, release, interfaces);
+            return new Options(d, packageName, release, interfaces, optimize);
         }
 
         public Options withPackage(String p) {
-            return new Options(dtype, p, release, interfaces);
+            return new Options(dtype, p, release, interfaces, optimize);
         }
 
         public Options withRelease(int r) {
-            return new Options(dtype, packageName, r, interfaces);
+            return new Options(dtype, packageName, r, interfaces, optimize);
         }
 
         public Options withInterfaces(java.util.List<String> names) {
-            return new Options(dtype, packageName, release, names);
+            return new Options(dtype, packageName, release, names, optimize);
+        }
+
+        public Options withOptimize(boolean o) {
+            return new Options(dtype, packageName, release, interfaces, o);
         }
     }
 
@@ -72,7 +77,7 @@ public final class Compiler {
         String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
         String[] interfaces = options.interfaces().stream().map(i -> i.replace('.', '/')).toArray(String[]::new);
         byte[] bytes = ClassEmitter.emit(model, trained, hypers, className.replace('.', '/'), options.dtype(),
-                org.objectweb.asm.Opcodes.V17 + options.release() - 17, interfaces);
+                org.objectweb.asm.Opcodes.V17 + options.release() - 17, interfaces, options.optimize());
         return new Compilation(model, forward, backward, trained, hypers, className, bytes, options);
     }
 

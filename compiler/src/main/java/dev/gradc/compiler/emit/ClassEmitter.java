@@ -49,10 +49,10 @@ public final class ClassEmitter {
     private int classVersion = V17;
     private String[] interfaces = new String[0];
 
-    private ClassEmitter(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype) {
+    private ClassEmitter(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype, boolean fusion) {
         this.model = model;
         this.graph = graph;
-        this.schedule = new Schedule(graph);
+        this.schedule = new Schedule(graph, fusion);
         this.hypers = hypers;
         this.self = Type.getObjectType(internalName);
         this.dtype = dtype;
@@ -68,13 +68,13 @@ public final class ClassEmitter {
 
     /** The class file of a trainer for {@code graph}; {@code internalName} like {@code com/example/Moons}. */
     public static byte[] emit(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype) {
-        return emit(model, graph, hypers, internalName, dtype, V17, new String[0]);
+        return emit(model, graph, hypers, internalName, dtype, V17, new String[0], true);
     }
 
-    /** As above, with a class-file version and interfaces to declare (internal names). */
+    /** As above, with a class-file version, interfaces to declare (internal names) and whether to fuse loops. */
     public static byte[] emit(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype,
-                              int classVersion, String[] interfaces) {
-        ClassEmitter e = new ClassEmitter(model, graph, hypers, internalName, dtype);
+                              int classVersion, String[] interfaces, boolean fusion) {
+        ClassEmitter e = new ClassEmitter(model, graph, hypers, internalName, dtype, fusion);
         e.classVersion = classVersion;
         e.interfaces = interfaces.clone();
         return e.emitClass();
@@ -199,17 +199,13 @@ public final class ClassEmitter {
     }
 
     private int arrayArgs(Node n) {
-        int arrays = 1;
-        for (Node in : n.inputs) if (!schedule.isInline(in)) arrays++;
-        return arrays;
+        return 1 + schedule.kernelArgs(n).size();
     }
 
     private void kernel(Node n) {
         GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, kernelName(n), Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n)));
         line(g, n);
-        boolean[] inline = new boolean[n.inputs.size()];
-        for (int i = 0; i < inline.length; i++) inline[i] = schedule.isInline(n.input(i));
-        n.op.emit(new Kernel(n, g, elem, inline));
+        n.op.emit(new Kernel(n, g, elem, schedule.kernelArgs(n), schedule.fusedInto::containsKey));
         g.returnValue();
         g.endMethod();
     }
@@ -217,7 +213,7 @@ public final class ClassEmitter {
     private void call(GeneratorAdapter g, Node n) {
         line(g, n);
         loadBuffer(g, n);
-        for (Node in : n.inputs) if (!schedule.isInline(in)) loadBuffer(g, in);
+        for (Node in : schedule.kernelArgs(n)) loadBuffer(g, in);
         g.loadThis();
         g.getField(BASE, "batch", Type.INT_TYPE);
         if (Kernel.usesWorkers(n)) {

@@ -5,12 +5,17 @@ import static org.objectweb.asm.Type.INT_TYPE;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
 import dev.gradc.compiler.ir.Size;
+import dev.gradc.compiler.ops.Elementwise;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.compiler.ops.Reduce;
 import dev.gradc.runtime.kernel.Workers;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.objectweb.asm.Label;
@@ -32,19 +37,23 @@ public final class Kernel {
     private final GeneratorAdapter g;
     private final Type elem;
     private final Type array;
-    /** For each input of the node: its argument index, or -1 when it is an inline scalar. */
+    /** The array argument holding each buffer the kernel reads (the output is argument 0). */
+    private final Map<Node, Integer> argOf = new LinkedHashMap<>();
+    /** For each input of the node: its argument index, or -1 when it is an inline scalar or fused. */
     private final int[] inputArg;
+    private final Predicate<Node> fused;
     private final int batchArg;
 
-    Kernel(Node node, GeneratorAdapter g, Type elem, boolean[] inlineInput) {
+    Kernel(Node node, GeneratorAdapter g, Type elem, List<Node> args, Predicate<Node> fused) {
         this.node = node;
         this.g = g;
         this.elem = elem;
         this.array = Type.getType("[" + elem.getDescriptor());
+        this.fused = fused;
+        for (Node a : args) argOf.put(a, argOf.size() + 1);
         this.inputArg = new int[node.inputs.size()];
-        int arg = 1;
-        for (int i = 0; i < inputArg.length; i++) inputArg[i] = inlineInput[i] ? -1 : arg++;
-        this.batchArg = arg;
+        for (int i = 0; i < inputArg.length; i++) inputArg[i] = argOf.getOrDefault(node.input(i), -1);
+        this.batchArg = args.size() + 1;
     }
 
     /**
@@ -69,39 +78,68 @@ public final class Kernel {
         return node;
     }
 
-    /** {@code out[i] = f(in0[i], in1[i], ...)} over the output's shape, inputs broadcast. */
+    /**
+     * {@code out[i] = f(in0[i], in1[i], ...)} over the output's shape, inputs broadcast. Fused
+     * inputs are computed in the same loop, each into a local once per element, from the
+     * elements of their own inputs.
+     */
     public void pointwise(Consumer<ScalarCode> scalar) {
         Shape out = node.shape;
+        // One-element buffers (learning rates, bias corrections) are read once, before the loop:
+        // a load inside it would have to be repeated (the JIT cannot prove it does not alias the
+        // output) and would keep the loop from vectorizing.
+        Map<Node, Integer> hoisted = new HashMap<>();
+        List<Node> read = new ArrayList<>();
+        for (Node in : argOf.keySet()) {
+            if (in.shape.size().equals(Size.ONE)) {
+                int local = g.newLocal(elem);
+                g.loadArg(argOf.get(in));
+                g.push(0);
+                g.arrayLoad(elem);
+                g.storeLocal(local);
+                hoisted.put(in, local);
+            } else {
+                read.add(in);
+            }
+        }
         List<Size[]> strides = new ArrayList<>();
         strides.add(out.strides());
-        for (int i = 0; i < inputArg.length; i++) {
-            if (inputArg[i] >= 0) strides.add(node.input(i).shape.broadcastStrides(out));
-        }
-        ScalarCode.Operand[] operands = new ScalarCode.Operand[inputArg.length];
-        int[] valueLocal = new int[inputArg.length];
-        for (int i = 0; i < inputArg.length; i++) {
-            if (inputArg[i] < 0) {
-                Node inline = node.input(i);
-                operands[i] = (gen, t) -> pushScalar(inline);
-            } else {
-                int local = valueLocal[i] = g.newLocal(elem);
-                operands[i] = (gen, t) -> gen.loadLocal(local);
-            }
-        }
+        // A fused node has the output's shape, so every buffer read broadcasts against the output.
+        for (Node in : read) strides.add(in.shape.broadcastStrides(out));
         loopNest(sizes(out), strides, index -> {
-            int operand = 1;
-            for (int i = 0; i < inputArg.length; i++) {
-                if (inputArg[i] < 0) continue;
-                g.loadArg(inputArg[i]);
-                g.loadLocal(index[operand++]);
+            Map<Node, Integer> value = new HashMap<>(hoisted);
+            for (int j = 0; j < read.size(); j++) {
+                int local = g.newLocal(elem);
+                g.loadArg(argOf.get(read.get(j)));
+                g.loadLocal(index[j + 1]);
                 g.arrayLoad(elem);
-                g.storeLocal(valueLocal[i]);
+                g.storeLocal(local);
+                value.put(read.get(j), local);
             }
+            ScalarCode.Operand[] operands = operands(node, value);
             g.loadArg(0);
             g.loadLocal(index[0]);
             scalar.accept(new ScalarCode(g, elem, operands));
             g.arrayStore(elem);
         });
+    }
+
+    /** Where each input of {@code n} comes from inside a pointwise loop; emits fused inputs' code first. */
+    private ScalarCode.Operand[] operands(Node n, Map<Node, Integer> value) {
+        ScalarCode.Operand[] operands = new ScalarCode.Operand[n.inputs.size()];
+        for (int i = 0; i < operands.length; i++) {
+            Node in = n.input(i);
+            if (fused.test(in) && !value.containsKey(in)) {
+                ScalarCode.Operand[] inner = operands(in, value);
+                ((Elementwise) in.op).emitScalar(new ScalarCode(g, elem, inner), in.attr);
+                int local = g.newLocal(elem);
+                g.storeLocal(local);
+                value.put(in, local);
+            }
+            Integer local = value.get(in);
+            operands[i] = local != null ? (gen, t) -> gen.loadLocal(local) : (gen, t) -> pushScalar(in);
+        }
+        return operands;
     }
 
     /** {@code out = identity; out[kept index] = combine(out[kept index], in[i])} over the input's shape. */

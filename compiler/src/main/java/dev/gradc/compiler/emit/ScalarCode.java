@@ -29,6 +29,11 @@ public final class ScalarCode {
         this.inputs = inputs;
     }
 
+    /** Whether the kernel computes in float32 (so float-precision runtime helpers suffice). */
+    public boolean isFloat() {
+        return elem == Type.FLOAT_TYPE;
+    }
+
     /** Pushes input {@code i}'s current element. */
     public void load(int i) {
         inputs[i].push(g, elem);

@@ -32,6 +32,8 @@ final class Schedule {
     final List<Buffer> buffers = new ArrayList<>();
     /** Nodes that run a kernel, by id. */
     final Set<Node> computed = new HashSet<>();
+    /** Element-wise nodes computed inside their single reader's loop (see {@link Fusion}). */
+    final Map<Node, Node> fusedInto;
     final List<Node> step;
     /** Kernels of accumulate() and of update(), for gradient accumulation. */
     final List<Node> accumulate, update;
@@ -39,7 +41,7 @@ final class Schedule {
     final List<Node> evaluate;
     final Map<String, List<Node>> outputs = new LinkedHashMap<>();
 
-    Schedule(Graph graph) {
+    Schedule(Graph graph, boolean fusion) {
         this.graph = graph;
         List<Node> live = graph.needed(graph.allRoots());
         Set<Node> roots = new HashSet<>(graph.allRoots());
@@ -61,11 +63,17 @@ final class Schedule {
             if (value.op instanceof Elementwise && soleUse && value.shape.equals(target.shape)) inPlace.put(value, target);
         }
 
+        Set<Node> keep = new HashSet<>(roots);
+        keep.addAll(inPlace.keySet());
+        this.fusedInto = fusion ? Fusion.plan(live, users, keep, inPlace) : Map.of();
+
         for (Node n : graph.nodes()) {
             if (Leaf.isNamedBuffer(n)) own(n, n.op.name + "_" + fieldSafe(Leaf.bufferName(n)));
         }
         for (Node n : live) {
-            if (storage.containsKey(n)) {
+            if (fusedInto.containsKey(n)) {
+                // computed inside its reader's kernel
+            } else if (storage.containsKey(n)) {
                 // a leaf buffer
             } else if (n.op instanceof Leaf leaf && leaf.isInlineScalar() && !roots.contains(n)
                     && users.get(n).stream().allMatch(Schedule::readsScalarsInline)) {
@@ -92,8 +100,26 @@ final class Schedule {
         return user.op instanceof Elementwise || user.op == dev.gradc.compiler.ops.Broadcast.OP;
     }
 
+    /** A constant or count its readers push as an instruction: neither a buffer nor a fused node. */
     boolean isInline(Node n) {
-        return !storage.containsKey(n);
+        return !storage.containsKey(n) && !fusedInto.containsKey(n);
+    }
+
+    /**
+     * The buffers a node's kernel reads, in order, each once: its inputs' buffers, and for a
+     * fused loop those of every node computed inside it.
+     */
+    List<Node> kernelArgs(Node n) {
+        java.util.LinkedHashSet<Node> out = new java.util.LinkedHashSet<>();
+        collectArgs(n, out);
+        return new ArrayList<>(out);
+    }
+
+    private void collectArgs(Node n, Set<Node> out) {
+        for (Node in : n.inputs) {
+            if (fusedInto.containsKey(in)) collectArgs(in, out);
+            else if (storage.containsKey(in)) out.add(in);
+        }
     }
 
     /** Updates not done in place: copied from their own buffer into the target's at the end of the step. */
@@ -140,8 +166,9 @@ final class Schedule {
         for (Map.Entry<Node, Node> e : inPlace.entrySet()) {
             Node leaf = e.getValue();
             for (Node reader : nodes) {
-                if (reader == e.getKey()) continue;
-                boolean reads = reader.inputs.stream().anyMatch(in -> viewOf(in) == leaf);
+                if (reader == e.getKey() || !computed.contains(reader)) continue;
+                // A fused loop reads its fused nodes' inputs when it runs: its arguments say what it reads.
+                boolean reads = kernelArgs(reader).stream().anyMatch(in -> viewOf(in) == leaf);
                 if (reads && nodes.contains(e.getKey())) edge(after, waiting, reader, e.getKey());
             }
         }
@@ -157,7 +184,10 @@ final class Schedule {
                 if (waiting.merge(next, -1, Integer::sum) == 0) ready.add(next);
             }
         }
-        if (scheduled != nodes.size()) throw new IllegalStateException("in-place updates form a cycle");
+        if (scheduled != nodes.size()) {
+            List<Node> stuck = nodes.stream().filter(n -> waiting.get(n) > 0).toList();
+            throw new IllegalStateException("in-place updates form a cycle among " + stuck + " in\n" + graph);
+        }
         return out;
     }
 

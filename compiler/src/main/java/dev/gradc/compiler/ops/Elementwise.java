@@ -133,7 +133,15 @@ public final class Elementwise extends Op {
     public static final Elementwise TANH_OP = new Elementwise("tanh", 1,
             (k, a, b, c) -> Math.tanh(a),
             (f, y, g) -> List.of(f.mul(g, f.sub(f.constant(1), f.mul(y, y)))),
-            (s, k) -> { s.loadDouble(0); s.invokeMathDouble("tanh", 1); s.fromDouble(); });
+            (s, k) -> {
+                if (s.isFloat()) {
+                    s.invokeRuntime("tanhFloat");
+                } else {
+                    s.loadDouble(0);
+                    s.invokeMathDouble("tanh", 1);
+                    s.fromDouble();
+                }
+            });
 
     // sigmoid' = y (1 - y)
     public static final Elementwise SIGMOID_OP = new Elementwise("sigmoid", 1,
@@ -312,5 +320,10 @@ public final class Elementwise extends Op {
     @Override
     public void emit(Kernel k) {
         k.pointwise(s -> code.emit(s, k.node().attr));
+    }
+
+    /** This op's scalar code alone, for a node fused into another node's loop. */
+    public void emitScalar(ScalarCode s, Object attr) {
+        code.emit(s, attr);
     }
 }

@@ -32,11 +32,13 @@ class ScheduleTest {
             "rmsprop(0.01, 0.99, 1e-8, 0, 0.9)", "adagrad(0.1, 0.01)"})
     void updatesAreInPlaceAndAfterTheOldValueIsRead(String optimizer) {
         Graph g = trained(optimizer);
-        Schedule s = new Schedule(g);
-        // step(), accumulate() and update() each write buffers in place
-        check(g, g.updates(), s.step, s);
-        check(g, g.accumulate(), s.accumulate, s);
-        check(g, g.applyUpdates(), s.update, s);
+        for (boolean fusion : new boolean[] {false, true}) {
+            Schedule s = new Schedule(g, fusion);
+            // step(), accumulate() and update() each write buffers in place
+            check(g, g.updates(), s.step, s);
+            check(g, g.accumulate(), s.accumulate, s);
+            check(g, g.applyUpdates(), s.update, s);
+        }
     }
 
     private static void check(Graph g, java.util.Map<String, Node> updates, java.util.List<Node> order, Schedule s) {
@@ -47,7 +49,8 @@ class ScheduleTest {
             int written = order.indexOf(value);
             for (int i = written + 1; i < order.size(); i++) {
                 Node later = order.get(i);
-                assertTrue(later.inputs.stream().noneMatch(in -> in == leaf),
+                // a fused loop reads what its arguments say, including its fused nodes' inputs
+                assertTrue(s.kernelArgs(later).stream().noneMatch(in -> in == leaf),
                         later + " reads the old " + name + " after " + value + " overwrote it");
             }
         });
