@@ -8,13 +8,16 @@ import java.util.Map;
 
 /**
  * The result of compiling one model: every stage (the elaborated model, the forward graph, the
- * graph with gradients, the final graph with the optimizer's updates) and the class file.
+ * graph with gradients, the graph with the optimizer's updates, the graph after each optimization
+ * pass, the graph code was generated from) and the class file.
  */
 public record Compilation(
         Model model,
         Graph forward,
         Graph backward,
         Graph trained,
+        java.util.List<dev.gradc.compiler.opt.Passes.Stage> passes,
+        Graph optimized,
         Map<String, Double> hyperDefaults,
         String className,
         byte[] classBytes,

@@ -4,11 +4,13 @@ import dev.gradc.compiler.autodiff.Autodiff;
 import dev.gradc.compiler.emit.ClassEmitter;
 import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.GraphBuilder;
+import dev.gradc.compiler.opt.Passes;
 import dev.gradc.dsl.CompileException;
 import dev.gradc.dsl.Model;
 import dev.gradc.dsl.ModelParser;
 import dev.gradc.dsl.Source;
 import dev.gradc.runtime.DType;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -74,11 +76,13 @@ public final class Compiler {
         Map<String, Double> hypers = ModelToGraph.addOptimizer(model, builder);
         ModelToGraph.addAccumulation(model, builder, rawGradients);
         Graph trained = builder.graph();
+        List<Passes.Stage> passes = options.optimize() ? Passes.run(trained) : List.of();
+        Graph optimized = passes.isEmpty() ? trained : Passes.result(passes);
         String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
         String[] interfaces = options.interfaces().stream().map(i -> i.replace('.', '/')).toArray(String[]::new);
-        byte[] bytes = ClassEmitter.emit(model, trained, hypers, className.replace('.', '/'), options.dtype(),
+        byte[] bytes = ClassEmitter.emit(model, optimized, hypers, className.replace('.', '/'), options.dtype(),
                 org.objectweb.asm.Opcodes.V17 + options.release() - 17, interfaces, options.optimize());
-        return new Compilation(model, forward, backward, trained, hypers, className, bytes, options);
+        return new Compilation(model, forward, backward, trained, passes, optimized, hypers, className, bytes, options);
     }
 
     private static void checkOutputNames(Model model) {

@@ -154,7 +154,7 @@ public final class ClassEmitter {
         g.loadArg(0);
         g.invokeConstructor(BASE, new Method("<init>", "(Ljava/lang/String;I)V"));
         for (Schedule.Buffer b : schedule.buffers) {
-            Size size = b.owner().shape.size();
+            Size size = b.size();
             g.loadThis();
             g.loadThis();
             g.push(Math.toIntExact(size.coef()));

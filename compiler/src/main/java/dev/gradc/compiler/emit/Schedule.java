@@ -2,6 +2,7 @@ package dev.gradc.compiler.emit;
 
 import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ir.Size;
 import dev.gradc.compiler.ops.Elementwise;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.Reshape;
@@ -24,8 +25,8 @@ import java.util.Set;
  * memory planning's job).
  */
 final class Schedule {
-    /** A buffer: one field of the generated class. */
-    record Buffer(String field, Node owner) {}
+    /** A buffer: one field of the generated class, allocated for the largest batch. */
+    record Buffer(String field, Size size) {}
 
     final Graph graph;
     final Map<Node, Buffer> storage = new LinkedHashMap<>();
@@ -42,6 +43,10 @@ final class Schedule {
     final Map<String, List<Node>> outputs = new LinkedHashMap<>();
 
     Schedule(Graph graph, boolean fusion) {
+        this(graph, fusion, fusion);
+    }
+
+    Schedule(Graph graph, boolean fusion, boolean planMemory) {
         this.graph = graph;
         List<Node> live = graph.needed(graph.allRoots());
         Set<Node> roots = new HashSet<>(graph.allRoots());
@@ -93,6 +98,38 @@ final class Schedule {
         this.update = order(graph.needed(graph.updateRoots()), inPlace);
         this.evaluate = kernels(graph.needed(List.of(graph.evalLoss())));
         graph.outputs().forEach((name, out) -> outputs.put(name, kernels(graph.needed(List.of(out)))));
+        this.unplannedBuffers = List.copyOf(buffers);
+        if (planMemory) share(live, roots, inPlace);
+    }
+
+    /** Every buffer as it would be without memory planning, for reporting what planning saved. */
+    final List<Buffer> unplannedBuffers;
+    MemoryPlan plan;
+
+    /** Puts temporaries whose lifetimes never overlap into shared buffers (see {@link MemoryPlan}). */
+    private void share(List<Node> live, Set<Node> roots, Map<Node, Node> inPlace) {
+        // A root read by name may be a reshape: the buffer it views is not a temporary either.
+        Set<Node> named = new HashSet<>();
+        for (Node r : roots) named.add(viewOf(r));
+        List<Node> temporaries = new ArrayList<>();
+        for (Node n : live) {
+            if (computed.contains(n) && !named.contains(n) && !inPlace.containsKey(n)) temporaries.add(n);
+        }
+        List<List<Node>> entryPoints = new ArrayList<>(List.of(step, accumulate, update, evaluate));
+        entryPoints.addAll(outputs.values());
+        plan = new MemoryPlan(temporaries, entryPoints, this::kernelArgs);
+        Set<Buffer> replaced = new HashSet<>();
+        for (Node t : temporaries) replaced.add(storage.get(t));
+        buffers.removeAll(replaced);
+        for (int i = 0; i < plan.slots.size(); i++) {
+            MemoryPlan.Slot slot = plan.slots.get(i);
+            Buffer b = new Buffer("s" + i, slot.size());
+            buffers.add(b);
+            for (Node member : slot.members()) storage.put(member, b);
+        }
+        for (Node n : live) {
+            if (n.op == Reshape.OP && storage.containsKey(n)) storage.put(n, storage.get(n.input(0)));
+        }
     }
 
     /** Element-wise kernels push constants inline; other kernels read only arrays. */
@@ -133,7 +170,7 @@ final class Schedule {
     }
 
     private void own(Node n, String field) {
-        Buffer b = new Buffer(field, n);
+        Buffer b = new Buffer(field, n.shape.size());
         storage.put(n, b);
         buffers.add(b);
     }

@@ -34,6 +34,8 @@ public final class GraphBuilder {
     private final String modelName;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<List<Object>, Node> interned = new HashMap<>();
+    /** Whether structurally equal nodes are made once; off while a pass other than CSE rewrites a graph. */
+    private boolean interning = true;
     private SourcePos pos = SourcePos.UNKNOWN;
 
     public Node loss;
@@ -48,6 +50,19 @@ public final class GraphBuilder {
     public GraphBuilder(Source source, String modelName) {
         this.source = source;
         this.modelName = modelName;
+    }
+
+    /** A builder that makes every node it is asked for, so a pass shows only its own changes. */
+    public GraphBuilder withoutInterning() {
+        interning = false;
+        return this;
+    }
+
+    /** A node like {@code old} (op, attribute, position; a leaf keeps its shape) over new inputs. */
+    public Node copy(Node old, List<Node> inputs) {
+        at(old.pos);
+        if (old.inputs.isEmpty()) return make(old.op, old.attr, old.shape);
+        return apply(old.op, old.attr, inputs.toArray(Node[]::new));
     }
 
     public Graph graph() {
@@ -108,11 +123,11 @@ public final class GraphBuilder {
         key.add(attr);
         key.add(shape);
         for (Node in : inputs) key.add(in.id);
-        Node existing = interned.get(key);
+        Node existing = interning ? interned.get(key) : null;
         if (existing != null) return existing;
         Node n = new Node(nodes.size(), op, attr, List.of(inputs), shape, pos);
         nodes.add(n);
-        interned.put(key, n);
+        interned.putIfAbsent(key, n);
         return n;
     }
 
