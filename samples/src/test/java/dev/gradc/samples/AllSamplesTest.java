@@ -59,7 +59,7 @@ class AllSamplesTest {
             t.input(in.name()).copyFrom(v);
         }
         t.setLearningRate(1e-4);
-        for (int i = 0; i < 5_000; i++) t.step();
+        for (int i = 0; i < 15_000; i++) t.step(); // until C2 has compiled the Vector API tiles, they box
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long before = threads.getThreadAllocatedBytes(id);

@@ -7,12 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "explain", description = "Print what the compiler derived at each stage: the elaborated model, the forward, backward and trained IR.")
+@Command(name = "explain", description = "Print what the compiler derived at each stage: the elaborated model; the forward, backward and trained IR; the IR after each optimization pass that changed it; the kernel and buffer plan.")
 final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    enum Stage { model, forward, backward, trained, all }
+    enum Stage { model, forward, backward, trained, optimized, plan, all }
 
     @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
     Path model;
@@ -23,6 +23,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--float64", description = "Compile in double precision.")
     boolean float64;
 
+    @Option(names = "--batch", defaultValue = "32", description = "The batch size buffer sizes are reported at (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Override
     public Integer call() {
         Compilation c = ModelFiles.compile(model, float64, null);
@@ -30,6 +33,15 @@ final class ExplainCommand implements Callable<Integer> {
         if (stage == Stage.forward || stage == Stage.all) print("forward", c.forward().toString());
         if (stage == Stage.backward || stage == Stage.all) print("backward", c.backward().toString());
         if (stage == Stage.trained || stage == Stage.all) print("trained (with the optimizer's updates)", c.trained().toString());
+        if (stage == Stage.optimized || stage == Stage.all) {
+            for (dev.gradc.compiler.opt.Passes.Stage pass : c.passes()) {
+                if (pass.changed()) print("after " + pass.pass(), pass.graph().toString());
+                else spec.commandLine().getOut().println("== after " + pass.pass() + ": unchanged");
+            }
+        }
+        if (stage == Stage.plan || stage == Stage.all) {
+            print("plan", dev.gradc.compiler.emit.Plan.describe(c.optimized(), c.options().optimize(), batch, float64 ? 8 : 4));
+        }
         return 0;
     }
 

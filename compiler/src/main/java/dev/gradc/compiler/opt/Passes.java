@@ -26,12 +26,11 @@ public final class Passes {
 
     public static List<Stage> run(Graph trained) {
         List<Stage> stages = new ArrayList<>();
-        Graph g = trained;
-        g = record(stages, "dce", g, eliminateDeadCode(g));
+        Graph g = eliminateDeadCode(trained);
+        stages.add(new Stage("dce", g, g.nodes().size() != trained.nodes().size()));
         g = record(stages, "fold", g, foldConstants(g));
         g = record(stages, "simplify", g, simplify(g));
-        g = record(stages, "cse", g, eliminateCommonSubexpressions(g));
-        record(stages, "dce", g, eliminateDeadCode(g));
+        record(stages, "cse", g, eliminateCommonSubexpressions(g));
         return stages;
     }
 
@@ -40,12 +39,18 @@ public final class Passes {
         return stages.get(stages.size() - 1).graph();
     }
 
+    /** Keeps a pass's result with the nodes it left unused dropped, so stages print with dense ids and compare as text. */
     private static Graph record(List<Stage> stages, String name, Graph before, Graph after) {
-        stages.add(new Stage(name, after, !after.toString().equals(before.toString())));
-        return after;
+        Graph compact = eliminateDeadCode(after);
+        stages.add(new Stage(name, compact, !compact.toString().equals(before.toString())));
+        return compact;
     }
 
-    /** Dead-code elimination: only what a root (loss, output, gradient, update) needs survives, so unused gradients are never computed. */
+    /**
+     * Dead-code elimination: only what a root (loss, output, gradient, update) needs survives, so
+     * unused gradients are never computed. (The printed IR already leaves out dead nodes: here
+     * the pass shows as renumbering.)
+     */
     public static Graph eliminateDeadCode(Graph g) {
         return Rewrite.rebuild(g, false, (b, old, in) -> b.copy(old, in));
     }

@@ -1,0 +1,59 @@
+package dev.gradc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.management.ThreadMXBean;
+import dev.gradc.compiler.Compiler;
+import dev.gradc.dsl.Source;
+import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.DType;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The benchmark models train without allocating, on one thread and with the helper pool. */
+class BenchModelsTest {
+    /**
+     * Warm-up lengths: until C2 has compiled every Vector API tile, the tiles box their vectors
+     * (measured on W1: 7.7 KB per step until about step 8,000, then 0). A large model's tiles run
+     * often enough per step to compile early.
+     */
+    @ParameterizedTest(name = "{0} on {1} thread(s)")
+    @CsvSource({"W1Moons, 1, 20000", "W2MnistMlp, 1, 10000", "W3DeepNarrow, 1, 15000", "W4Wide, 1, 1500", "W4Wide, 2, 1500", "W2MnistMlp, 2, 10000"})
+    void stepAllocatesNothing(String model, int threads, int warmUp) throws IOException {
+        Path file = MoonsSampleTest.SAMPLES.getParent().resolve("bench/models/" + model + ".grad");
+        CompiledTrainer t = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT.withDtype(DType.FLOAT32)).newTrainer(model.equals("W4Wide") ? 2 : 8, 1);
+        OptimizationTest.feed(t, 4);
+        t.setLearningRate(1e-5);
+        t.setThreads(threads);
+        try {
+            for (int i = 0; i < warmUp; i++) t.step();
+            long[] ids = stepThreads();
+            long before = allocatedBy(ids);
+            long calibration = allocatedBy(ids) - before; // what asking costs
+            before = allocatedBy(ids);
+            for (int i = 0; i < 300; i++) t.step();
+            assertEquals(0, allocatedBy(ids) - before - calibration, "bytes allocated by 300 steps of " + model + " on " + threads + " thread(s)");
+            assertEquals(threads, t.threads());
+        } finally {
+            t.setThreads(1);
+        }
+    }
+
+    /** This thread and the pool's helpers, which must not allocate either. */
+    private static long[] stepThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th == Thread.currentThread() || th.getName().startsWith("gradc-worker-"))
+                .mapToLong(Thread::getId).toArray();
+    }
+
+    private static long allocatedBy(long[] ids) {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        long sum = 0;
+        for (long b : bytes) sum += b;
+        return sum;
+    }
+}
