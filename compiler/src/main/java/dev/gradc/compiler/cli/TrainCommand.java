@@ -99,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "PARAMS.npz", description = "Where to write the trained parameters (default: MODEL.npz in the current directory).")
     Path save;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Threads large matrix products are split across "
+            + "(default: ${DEFAULT-VALUE}; small products stay on one thread either way).")
+    int threads;
+
     @Option(names = "--print-every", defaultValue = "10", description = "Progress every N steps, or N epochs with --epochs; 0 for none (default: ${DEFAULT-VALUE}).")
     int printEvery;
 
@@ -115,7 +119,9 @@ final class TrainCommand implements Callable<Integer> {
         Dataset test = testData != null ? dataset(testData, seed + 1)
                 : data.equals("fashion-mnist") ? dataset("fashion-mnist-test", seed) : null;
         int batchSize = batch > 0 ? Math.min(batch, train.size()) : train.size();
+        if (threads < 1) throw new Main.UserError("gradc: --threads must be at least 1, got " + threads);
         CompiledTrainer trainer = c.newTrainer(batchSize, seed);
+        trainer.setThreads(threads);
         Training.checkFits(trainer, train);
         if (test != null) Training.checkFits(trainer, test);
         if (init != null) loadInit(trainer);
@@ -124,8 +130,9 @@ final class TrainCommand implements Callable<Integer> {
                 labels.equals("signed"), task.equals("regression"), printEvery);
         int total = config.totalSteps(train.size());
 
-        out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms%n", c.model().name(),
-                float64 ? "float64" : "float32", parameterCount(trainer), compileMs);
+        out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms; matrix products: %s%s%n", c.model().name(),
+                float64 ? "float64" : "float32", parameterCount(trainer), compileMs,
+                float64 ? "plain Java (float64)" : dev.gradc.runtime.kernel.MatMul.implementation(), threads > 1 ? ", " + threads + " threads" : "");
         out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %s, %s%n", train.name(), train.size(), batchSize,
                 epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
         Training.Result r = Training.fit(trainer, train, test, config, out::println);
@@ -138,6 +145,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UserError("gradc: cannot write " + target + ": " + e.getMessage());
         }
         out.println("wrote parameters to " + target);
+        trainer.setThreads(1);
         return 0;
     }
 

@@ -25,6 +25,13 @@ final class VectorMatMul {
 
     static void multiply(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
                          int m, int n, int k, int rowStart, int rowEnd) {
+        if (n == 1 && m >= L && rowStart == 0 && rowEnd == m) {
+            // A single column would run as scalar dot products; laid out alike, Cᵀ = op(B)ᵀ·op(A)ᵀ
+            // is one row of m columns, which the vector tiles cover. (A k x 1 or 1 x k B reads the
+            // same either way; op(A)ᵀ is A stored transposed unless A already was.)
+            multiply(c, co, b, bo, false, a, ao, !ta, 1, m, k, 0, 1);
+            return;
+        }
         int ai = ta ? 1 : k, ap = ta ? m : 1;
         // Strips of B are packed contiguous when B is transposed, and when its rows are long:
         // a strip then spans kc rows of B, each on its own page (measured 33 vs 49 GFLOP/s at n=1024).

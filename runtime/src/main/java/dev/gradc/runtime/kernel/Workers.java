@@ -7,7 +7,9 @@ import java.util.concurrent.locks.LockSupport;
  * first share and {@code threads - 1} persistent helper threads the others. Nothing is allocated
  * per product: the job lives in this object's fields, published by a volatile generation counter;
  * helpers spin briefly for the next job, then park. Products under {@link #PARALLEL_MACS}
- * multiply-adds run on the caller alone, where waking a helper would cost more than it saves.
+ * multiply-adds run on the caller alone, where waking a helper would cost more than it saves, and
+ * so do single-column products, which the float kernels compute transposed as one row (a row
+ * split would round differently; any other split gives the same bits as none).
  */
 public final class Workers implements AutoCloseable {
     /** Below this many multiply-adds (about 20 µs of work) a product is not split. */
@@ -43,7 +45,7 @@ public final class Workers implements AutoCloseable {
     /** {@link MatMul#multiply(float[], int, float[], int, boolean, float[], int, boolean, int, int, int, int, int)} over all rows, split when {@code workers} is given and the product is large. */
     public static void multiply(Workers workers, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
                                 int m, int n, int k) {
-        if (workers == null || (long) m * n * k < PARALLEL_MACS || m < 8) {
+        if (workers == null || (long) m * n * k < PARALLEL_MACS || m < 8 || n == 1) {
             MatMul.multiply(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m);
             return;
         }
