@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
+import dev.gradc.runtime.CompiledTrainer;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -75,7 +76,7 @@ public final class Compare {
             peerUs = p.medianUs();
             note = p.blas();
         }
-        return new Row(w, threads, median(r), allocated(r), flops, peerUs, note);
+        return new Row(w, threads, median(r), allocatedPerStep(w, threads), flops, peerUs, note);
     }
 
     /** Runs one benchmark class over the given parameter values; results by the first parameter's value. */
@@ -83,8 +84,6 @@ public final class Compare {
                                               String param2, List<String> values2) throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(benchmark.getName() + "\\.")
-                .addProfiler(GCProfiler.class)
-                .shouldDoGC(true)
                 .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT);
         if (param != null) o.param(param, values.toArray(String[]::new));
         if (param2 != null) o.param(param2, values2.toArray(String[]::new));
@@ -93,6 +92,7 @@ public final class Compare {
         }
         System.err.println("running " + benchmark.getSimpleName() + (param == null ? "" : " " + values) + (param2 == null ? "" : " threads " + values2) + " ...");
         Map<String, RunResult> out = new LinkedHashMap<>();
+        if (Boolean.getBoolean("gradc.bench.verbose")) o.verbosity(org.openjdk.jmh.runner.options.VerboseMode.NORMAL);
         for (RunResult r : new Runner(o.build()).run()) {
             String key = param == null ? "" : r.getParams().getParam(param);
             out.put(key, r);
@@ -100,14 +100,55 @@ public final class Compare {
         return out;
     }
 
-    /** The median sample, in the benchmark's unit (µs for steps, ms for compiles). */
+    /**
+     * The median sample, in the benchmark's unit (µs for steps, ms for compiles): the median of
+     * each measured iteration's median (the run's aggregate statistics summarize iteration means).
+     */
     static double median(RunResult r) {
-        return r.getPrimaryResult().getStatistics().getPercentile(50);
+        List<Double> medians = new ArrayList<>();
+        for (BenchmarkResult b : r.getBenchmarkResults()) {
+            for (IterationResult i : b.getIterationResults()) medians.add(i.getPrimaryResult().getStatistics().getPercentile(50));
+        }
+        medians.sort(null);
+        int n = medians.size();
+        return n % 2 == 1 ? medians.get(n / 2) : (medians.get(n / 2 - 1) + medians.get(n / 2)) / 2;
     }
 
-    static double allocated(RunResult r) {
-        Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-        return alloc == null ? Double.NaN : alloc.getScore();
+    /**
+     * Bytes allocated per step after warm-up, by the stepping thread and the pool's helpers,
+     * measured here rather than by JMH's GC profiler, whose figure includes JMH's own sampling.
+     * Warm-up runs until C2 has compiled the Vector API tiles, which box their vectors before.
+     */
+    static double allocatedPerStep(Workload w, int threads) {
+        CompiledTrainer t = w.trainer(w.compile());
+        t.setThreads(threads);
+        t.setLearningRate(1e-4);
+        try {
+            long end = System.nanoTime() + 4_000_000_000L;
+            int warm = 0;
+            while (warm < 20_000 && (System.nanoTime() < end || warm < 50)) {
+                t.step();
+                warm++;
+            }
+            long[] ids = Thread.getAllStackTraces().keySet().stream()
+                    .filter(th -> th == Thread.currentThread() || th.getName().startsWith("gradc-worker-"))
+                    .mapToLong(Thread::getId).toArray();
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = sum(mx.getThreadAllocatedBytes(ids));
+            long calibration = sum(mx.getThreadAllocatedBytes(ids)) - before;
+            before = sum(mx.getThreadAllocatedBytes(ids));
+            int steps = Math.max(20, Math.min(1000, warm / 10));
+            for (int i = 0; i < steps; i++) t.step();
+            return (double) (sum(mx.getThreadAllocatedBytes(ids)) - before - calibration) / steps;
+        } finally {
+            t.setThreads(1);
+        }
+    }
+
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) s += v;
+        return s;
     }
 
     private static void printTable(List<Row> rows, Map<String, RunResult> compiles, double microgradUs, Peer peer) {

@@ -20,7 +20,7 @@ final class VectorMatMul {
     private VectorMatMul() {}
 
     static String describe() {
-        return S.vectorBitSize() + "-bit float vectors, 4x2 register tile";
+        return S.vectorBitSize() + "-bit float vectors, 6x2 and 4x2 register tiles";
     }
 
     static void multiply(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
