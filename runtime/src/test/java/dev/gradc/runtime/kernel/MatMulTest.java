@@ -8,9 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class MatMulTest {
-    /** Shapes that hit every tile and tail: rows not a multiple of 4, columns not a multiple of the vector, k over one block. */
+    /**
+     * Shapes that hit every tile and tail: rows not a multiple of 4 or 6, columns not a multiple of
+     * the vector, k over one block; the last three are large enough for the packed path (edges in
+     * rows, columns and k; two column blocks; a single column).
+     */
     @ParameterizedTest(name = "{0}x{1}x{2}")
-    @CsvSource({"1,1,1", "3,5,7", "4,16,2", "100,16,16", "100,1,16", "5,33,300", "32,64,64", "7,10,513", "2,16,100", "13,48,257"})
+    @CsvSource({"1,1,1", "3,5,7", "4,16,2", "100,16,16", "100,1,16", "5,33,300", "32,64,64", "7,10,513", "2,16,100", "13,48,257",
+            "70,130,600", "64,300,256", "1200,1,4000"})
     void everyPathAgreesWithDoublePrecisionInEveryOrientation(int m, int n, int k) {
         assertTrue(MatMul.VECTOR, "tests run with --add-modules jdk.incubator.vector");
         SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k);
