@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators, A broadcast, B read as vectors along a row, k in blocks of {@value #KC}. Two
  * drivers share that shape. Large products (at least {@value #PACKED_MACS} multiply-adds) run
  * BLIS-style: B packed per block of {@value #NC} columns into strips two vectors wide, A packed
- * k-major per block of {@value #MR} rows, and one 6 x 2-vector tile walking both packs with
- * constant strides, which lets C2 drop the inner loop's range checks (measured 65 -> 79 GFLOP/s
- * with the data in L1; W4's products 50 -> 57-69). Small products cannot repay packing A (W3's
+ * k-major per block of {@value #MR} rows unless its rows are k-contiguous already, and one 6 x
+ * 2-vector tile walking A and the B strip with constant strides, which lets C2 drop the inner
+ * loop's range checks (measured 65 -> 79 GFLOP/s with the data in L1; W2's and W4's products
+ * 50-57 -> 56-74). Small products cannot repay packing A (W3's
  * 32x64x64 ran at 35 packed, 55 unpacked): they read A in place with 6x2, 4x2 and narrower tiles,
  * packing only a transposed or long-rowed B. Every orientation runs the same tiles without a
  * materialized transpose; each element sees the same sequence of multiply-adds however rows are
@@ -118,13 +119,22 @@ final class VectorMatMul {
                 int nc = Math.min(NC, n - j0);
                 packB(b, bo + p0 * bp + j0 * bj, bp, bj, kc, nc, s.b);
                 for (int i0 = rowStart; i0 < rowEnd; i0 += MR) {
-                    int mr = Math.min(MR, rowEnd - i0);
-                    packA(a, ao + i0 * ai + p0 * ap, ai, ap, mr, kc, s.a);
+                    int mr = Math.min(MR, rowEnd - i0), aBlock = ao + i0 * ai + p0 * ap;
+                    // Rows of an untransposed A are already k-contiguous: a full block reads them
+                    // in place (constant stride 1); others are packed.
+                    boolean inPlace = ap == 1 && mr == MR;
+                    if (!inPlace) packA(a, aBlock, ai, ap, mr, kc, s.a);
                     for (int j = 0; j < nc; j += NR) {
                         int nr = Math.min(NR, nc - j), cOff = co + i0 * n + j0 + j, strip = (j / NR) * kc * NR;
-                        if (mr == MR && nr == NR) {
+                        if (inPlace && nr == NR) {
+                            inPlaceTile(a, aBlock, ai, s.b, strip, c, cOff, n, kc);
+                        } else if (mr == MR && nr == NR) {
                             packedTile(s.a, s.b, strip, c, cOff, n, kc);
                         } else {
+                            if (inPlace) {
+                                packA(a, aBlock, ai, ap, mr, kc, s.a);
+                                inPlace = false;
+                            }
                             edgeTile(s, strip, c, cOff, n, mr, nr, kc);
                         }
                     }
@@ -137,20 +147,30 @@ final class VectorMatMul {
     private static void packB(float[] b, int b0, int bp, int bj, int kc, int nc, float[] pack) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int nr = Math.min(NR, nc - j0), base = (j0 / NR) * kc * NR;
-            for (int p = 0; p < kc; p++) {
-                int src = b0 + p * bp + j0 * bj, dst = base + p * NR;
-                if (bj == 1) {
-                    System.arraycopy(b, src, pack, dst, nr);
-                } else {
-                    for (int j = 0; j < nr; j++) pack[dst + j] = b[src + j * bj];
+            if (bj == 1) { // rows of B hold the strip's columns side by side
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR;
+                    System.arraycopy(b, b0 + p * bp + j0, pack, dst, nr);
+                    for (int j = nr; j < NR; j++) pack[dst + j] = 0f;
                 }
-                for (int j = nr; j < NR; j++) pack[dst + j] = 0f;
+            } else { // B stored transposed: read each column along k, where it is contiguous
+                for (int j = 0; j < NR; j++) {
+                    int src = b0 + (j0 + j) * bj;
+                    for (int p = 0; p < kc; p++) pack[base + p * NR + j] = j < nr ? b[src + p * bp] : 0f;
+                }
             }
         }
     }
 
     /** {@code pack[p][r] = A(r, p)} for the block's rows, rows past its end zero. */
     private static void packA(float[] a, int a0, int ai, int ap, int mr, int kc, float[] pack) {
+        if (ai == 1) { // A stored transposed: each k-step's rows are adjacent, so copy them k-step by k-step
+            for (int p = 0; p < kc; p++) {
+                int src = a0 + p * ap, dst = p * MR;
+                for (int r = 0; r < MR; r++) pack[dst + r] = r < mr ? a[src + r] : 0f;
+            }
+            return;
+        }
         for (int r = 0; r < MR; r++) {
             if (r < mr) {
                 int src = a0 + r * ai;
@@ -192,6 +212,37 @@ final class VectorMatMul {
             av = FloatVector.broadcast(S, a[ao + 4]);
             c40 = av.fma(b0v, c40); c41 = av.fma(b1v, c41);
             av = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = av.fma(b0v, c50); c51 = av.fma(b1v, c51);
+        }
+        c00.intoArray(c, c0);         c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + n);     c11.intoArray(c, c0 + n + L);
+        c20.intoArray(c, c0 + 2 * n); c21.intoArray(c, c0 + 2 * n + L);
+        c30.intoArray(c, c0 + 3 * n); c31.intoArray(c, c0 + 3 * n + L);
+        c40.intoArray(c, c0 + 4 * n); c41.intoArray(c, c0 + 4 * n + L);
+        c50.intoArray(c, c0 + 5 * n); c51.intoArray(c, c0 + 5 * n + L);
+    }
+
+    /** As {@link #packedTile}, A read in place: rows {@code ai} apart, k-steps contiguous (a constant stride again). */
+    private static void inPlaceTile(float[] a, int a0, int ai, float[] b, int b0, float[] c, int c0, int n, int kc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, c0),         c01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, c0 + n),     c11 = FloatVector.fromArray(S, c, c0 + n + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, c0 + 2 * n), c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, c0 + 3 * n), c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, c0 + 4 * n), c41 = FloatVector.fromArray(S, c, c0 + 4 * n + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, c0 + 5 * n), c51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao++, bo += NR) {
+            FloatVector b0v = FloatVector.fromArray(S, b, bo), b1v = FloatVector.fromArray(S, b, bo + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0v, c00); c01 = av.fma(b1v, c01);
+            av = FloatVector.broadcast(S, a[ao + ai]);
+            c10 = av.fma(b0v, c10); c11 = av.fma(b1v, c11);
+            av = FloatVector.broadcast(S, a[ao + 2 * ai]);
+            c20 = av.fma(b0v, c20); c21 = av.fma(b1v, c21);
+            av = FloatVector.broadcast(S, a[ao + 3 * ai]);
+            c30 = av.fma(b0v, c30); c31 = av.fma(b1v, c31);
+            av = FloatVector.broadcast(S, a[ao + 4 * ai]);
+            c40 = av.fma(b0v, c40); c41 = av.fma(b1v, c41);
+            av = FloatVector.broadcast(S, a[ao + 5 * ai]);
             c50 = av.fma(b0v, c50); c51 = av.fma(b1v, c51);
         }
         c00.intoArray(c, c0);         c01.intoArray(c, c0 + L);
