@@ -147,7 +147,12 @@ final class VectorMatMul {
     private static void packB(float[] b, int b0, int bp, int bj, int kc, int nc, float[] pack) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int nr = Math.min(NR, nc - j0), base = (j0 / NR) * kc * NR;
-            if (bj == 1) { // rows of B hold the strip's columns side by side
+            if (bj == 1 && nr == NR) { // rows of B hold the strip's columns side by side: two vectors per k-step
+                for (int p = 0, src = b0 + j0, dst = base; p < kc; p++, src += bp, dst += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(pack, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(pack, dst + L);
+                }
+            } else if (bj == 1) {
                 for (int p = 0; p < kc; p++) {
                     int dst = base + p * NR;
                     System.arraycopy(b, b0 + p * bp + j0, pack, dst, nr);
