@@ -33,6 +33,20 @@ public final class MatMul {
         else plain(c, co, a, ao, ta, b, bo, tb, m, n, k, rowStart, rowEnd);
     }
 
+    /**
+     * Whether a pool should split this float product by columns rather than rows: on the packed
+     * Vector API path each thread then packs only its own part of B.
+     */
+    public static boolean splitsByColumns(int m, int n, int k) {
+        return VECTOR && VectorMatMul.isPacked(m, n, k);
+    }
+
+    /** Columns {@code [colStart, colEnd)} of C, every row; for products where {@link #splitsByColumns} holds. */
+    public static void multiplyColumns(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
+                                       int m, int n, int k, int colStart, int colEnd) {
+        VectorMatMul.multiplyColumns(c, co, a, ao, ta, b, bo, tb, m, n, k, colStart, colEnd);
+    }
+
     /** The plain-Java float path: i-k-j for untransposed B (the inner loop an axpy), dot products otherwise. */
     static void plain(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
                       int m, int n, int k, int rowStart, int rowEnd) {

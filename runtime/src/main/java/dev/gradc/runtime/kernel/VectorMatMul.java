@@ -57,8 +57,8 @@ final class VectorMatMul {
             multiply(c, co, b, bo, false, a, ao, !ta, 1, m, k, 0, 1);
             return;
         }
-        if ((long) m * n * k >= PACKED_MACS) {
-            packed(c, co, a, ao, ta, b, bo, tb, m, n, k, rowStart, rowEnd);
+        if (isPacked(m, n, k)) {
+            packed(c, co, a, ao, ta, b, bo, tb, m, n, k, rowStart, rowEnd, 0, n);
             return;
         }
         int ai = ta ? 1 : k, ap = ta ? m : 1;
@@ -105,18 +105,29 @@ final class VectorMatMul {
         return (k + blocks - 1) / blocks;
     }
 
-    /** The packed driver for large products (see the class comment). */
+    /** Whether a product takes the packed path. */
+    static boolean isPacked(int m, int n, int k) {
+        return (long) m * n * k >= PACKED_MACS && n > 1;
+    }
+
+    /** Columns {@code [colStart, colEnd)} of a packed product, all rows: a thread's share that packs only its part of B. */
+    static void multiplyColumns(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
+                                int m, int n, int k, int colStart, int colEnd) {
+        packed(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m, colStart, colEnd);
+    }
+
+    /** The packed driver for large products (see the class comment), over a block of rows and columns. */
     private static void packed(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
-                               int m, int n, int k, int rowStart, int rowEnd) {
+                               int m, int n, int k, int rowStart, int rowEnd, int colStart, int colEnd) {
         int ai = ta ? 1 : k, ap = ta ? m : 1;
         int bj = tb ? k : 1, bp = tb ? 1 : n;
         Scratch s = SCRATCH.get();
-        java.util.Arrays.fill(c, co + rowStart * n, co + rowEnd * n, 0f);
+        for (int i = rowStart; i < rowEnd; i++) java.util.Arrays.fill(c, co + i * n + colStart, co + i * n + colEnd, 0f);
         int block = blockOf(k);
         for (int p0 = 0; p0 < k; p0 += block) {
             int kc = Math.min(block, k - p0);
-            for (int j0 = 0; j0 < n; j0 += NC) {
-                int nc = Math.min(NC, n - j0);
+            for (int j0 = colStart; j0 < colEnd; j0 += NC) {
+                int nc = Math.min(NC, colEnd - j0);
                 packB(b, bo + p0 * bp + j0 * bj, bp, bj, kc, nc, s.b);
                 for (int i0 = rowStart; i0 < rowEnd; i0 += MR) {
                     int mr = Math.min(MR, rowEnd - i0), aBlock = ao + i0 * ai + p0 * ap;

@@ -25,7 +25,7 @@ public final class Workers implements AutoCloseable {
     private float[] fc, fa, fb;
     private double[] dc, da, db;
     private int co, ao, bo, m, n, k;
-    private boolean ta, tb;
+    private boolean ta, tb, byColumns;
 
     public Workers(int threads) {
         if (threads < 2) throw new IllegalArgumentException("a pool needs at least 2 threads, got " + threads);
@@ -50,6 +50,7 @@ public final class Workers implements AutoCloseable {
             return;
         }
         workers.fc = c; workers.fa = a; workers.fb = b; workers.dc = null;
+        workers.byColumns = MatMul.splitsByColumns(m, n, k);
         workers.run(co, ao, ta, bo, tb, m, n, k);
     }
 
@@ -60,6 +61,7 @@ public final class Workers implements AutoCloseable {
             return;
         }
         workers.dc = c; workers.da = a; workers.db = b; workers.fc = null;
+        workers.byColumns = false;
         workers.run(co, ao, ta, bo, tb, m, n, k);
     }
 
@@ -76,18 +78,24 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    /** Rows of share {@code s}: multiples of 4, the tile height, so splitting never changes a result. */
+    /**
+     * Share {@code s} of the product: a band of columns on the packed path (so each thread packs
+     * only its part of B), else a band of rows; bands start at multiples of 16. Every element is
+     * computed the same way whichever band it falls in, so the split never changes a result.
+     */
     private void share(int s) {
         int parts = threads();
-        int start = rowBoundary(s, parts), end = rowBoundary(s + 1, parts);
+        int extent = byColumns ? n : m;
+        int start = boundary(s, parts, extent), end = boundary(s + 1, parts, extent);
         if (start >= end) return;
-        if (fc != null) MatMul.multiply(fc, co, fa, ao, ta, fb, bo, tb, m, n, k, start, end);
+        if (byColumns) MatMul.multiplyColumns(fc, co, fa, ao, ta, fb, bo, tb, m, n, k, start, end);
+        else if (fc != null) MatMul.multiply(fc, co, fa, ao, ta, fb, bo, tb, m, n, k, start, end);
         else MatMul.multiply(dc, co, da, ao, ta, db, bo, tb, m, n, k, start, end);
     }
 
-    private int rowBoundary(int s, int parts) {
-        if (s == parts) return m;
-        return (int) ((long) m * s / parts) & ~3;
+    private static int boundary(int s, int parts, int extent) {
+        if (s == parts) return extent;
+        return (int) ((long) extent * s / parts) & ~15;
     }
 
     private void work(int s) {
