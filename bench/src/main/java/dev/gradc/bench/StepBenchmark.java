@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 6, time = 1) // W4's first steps run the Vector API interpreted: half a second each
 @Measurement(iterations = 5, time = 1)
 public class StepBenchmark {
     @Param({"W1", "W2", "W3", "W4"})

@@ -42,6 +42,30 @@ class BenchModelsTest {
         }
     }
 
+    /** Split products and loops give the same bits as one thread. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"W4Wide", "W2MnistMlp"})
+    void twoThreadsTrainExactlyAsOne(String model) throws IOException {
+        Path file = MoonsSampleTest.SAMPLES.getParent().resolve("bench/models/" + model + ".grad");
+        dev.gradc.compiler.Compilation c = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT.withDtype(DType.FLOAT32));
+        CompiledTrainer one = c.newTrainer(16, 1), two = c.newTrainer(16, 1);
+        OptimizationTest.feed(one, 4);
+        OptimizationTest.feed(two, 4);
+        two.setThreads(2);
+        try {
+            for (int i = 0; i < 3; i++) {
+                one.step();
+                two.step();
+            }
+            assertEquals(one.loss(), two.loss());
+            for (dev.gradc.runtime.TensorInfo p : one.params()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one.param(p.name()).toFloatArray(), two.param(p.name()).toFloatArray(), p.name());
+            }
+        } finally {
+            two.setThreads(1);
+        }
+    }
+
     /** This thread and the pool's helpers, which must not allocate either. */
     private static long[] stepThreads() {
         return Thread.getAllStackTraces().keySet().stream()

@@ -36,10 +36,16 @@ public final class ClassEmitter {
     private static final Type BASE = Type.getType(CompiledTrainer.class);
     private static final Type STRING = Type.getType(String.class);
     private static final Type OBJECT = Type.getType(Object.class);
+    private static final Type WORKERS = Type.getType(dev.gradc.runtime.kernel.Workers.class);
+    private static final Type TASK = Type.getType(dev.gradc.runtime.kernel.Workers.Task.class);
+    /** Split loops at most: keeps runPart's switch far below the 8000-byte limit. */
+    private static final int MAX_SPLIT_KERNELS = 150;
 
     private final Model model;
     private final Graph graph;
     private final Schedule schedule;
+    /** Whether large element-wise loops may be split across threads (with the other optimizations). */
+    private final boolean splitLoops;
     private final Map<String, Double> hypers;
     private final Type self;
     private final Type elem;
@@ -48,11 +54,14 @@ public final class ClassEmitter {
     private final ClassWriter cw;
     private int classVersion = V17;
     private String[] interfaces = new String[0];
+    /** Kernels whose loops the pool splits, by their id in runPart. */
+    private final Map<Node, Integer> splitIds = new java.util.LinkedHashMap<>();
 
     private ClassEmitter(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype, boolean fusion) {
         this.model = model;
         this.graph = graph;
         this.schedule = new Schedule(graph, fusion);
+        this.splitLoops = fusion;
         this.hypers = hypers;
         this.self = Type.getObjectType(internalName);
         this.dtype = dtype;
@@ -81,20 +90,26 @@ public final class ClassEmitter {
     }
 
     private byte[] emitClass() {
-        cw.visit(classVersion, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, self.getInternalName(), null, BASE.getInternalName(),
-                interfaces.length == 0 ? null : interfaces);
-        cw.visitSource(model.source().fileName(), null);
-        for (Schedule.Buffer b : schedule.buffers) {
-            cw.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), array.getDescriptor(), null, null).visitEnd();
-        }
-        constructors();
         java.util.Set<Node> kernels = new java.util.TreeSet<>((x, y) -> Integer.compare(x.id, y.id));
         kernels.addAll(schedule.step);
         kernels.addAll(schedule.accumulate);
         kernels.addAll(schedule.update);
         kernels.addAll(schedule.evaluate);
         schedule.outputs.values().forEach(kernels::addAll);
+        for (Node n : kernels) {
+            if (splitLoops && Kernel.splits(n) && splitIds.size() < MAX_SPLIT_KERNELS) splitIds.put(n, splitIds.size());
+        }
+        List<String> declared = new ArrayList<>(List.of(interfaces));
+        if (!splitIds.isEmpty()) declared.add(TASK.getInternalName());
+        cw.visit(classVersion, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, self.getInternalName(), null, BASE.getInternalName(),
+                declared.isEmpty() ? null : declared.toArray(String[]::new));
+        cw.visitSource(model.source().fileName(), null);
+        for (Schedule.Buffer b : schedule.buffers) {
+            cw.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), array.getDescriptor(), null, null).visitEnd();
+        }
+        constructors();
         for (Node n : kernels) kernel(n);
+        if (!splitIds.isEmpty()) runPart();
         step();
         outputs();
         typedMethods();
@@ -203,14 +218,33 @@ public final class ClassEmitter {
     }
 
     private void kernel(Node n) {
-        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, kernelName(n), Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n)));
+        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, kernelName(n), kernelDescriptor(n));
         line(g, n);
-        n.op.emit(new Kernel(n, g, elem, schedule.kernelArgs(n), schedule.fusedInto::containsKey));
+        n.op.emit(new Kernel(n, g, elem, schedule.kernelArgs(n), schedule.fusedInto::containsKey, splitIds.containsKey(n)));
         g.returnValue();
         g.endMethod();
     }
 
+    private String kernelDescriptor(Node n) {
+        return Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n), splitIds.containsKey(n));
+    }
+
+    /** A kernel call: direct, or for a split loop through the pool ({@code Workers.run(workers, this, id)}). */
     private void call(GeneratorAdapter g, Node n) {
+        if (splitIds.containsKey(n)) {
+            line(g, n);
+            g.loadThis();
+            g.getField(BASE, "workers", WORKERS);
+            g.loadThis();
+            g.push(splitIds.get(n));
+            g.invokeStatic(WORKERS, new Method("run", Type.VOID_TYPE, new Type[] {WORKERS, TASK, Type.INT_TYPE}));
+            return;
+        }
+        invokeKernel(g, n);
+    }
+
+    /** Loads a kernel's buffers and the batch (and the pool, for a product) and calls it. */
+    private void invokeKernel(GeneratorAdapter g, Node n) {
         line(g, n);
         loadBuffer(g, n);
         for (Node in : schedule.kernelArgs(n)) loadBuffer(g, in);
@@ -220,7 +254,30 @@ public final class ClassEmitter {
             g.loadThis();
             g.getField(BASE, "workers", Type.getType(dev.gradc.runtime.kernel.Workers.class));
         }
-        g.invokeStatic(self, new Method(kernelName(n), Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n))));
+        if (splitIds.containsKey(n)) {
+            g.loadArg(1); // part
+            g.loadArg(2); // parts
+        }
+        g.invokeStatic(self, new Method(kernelName(n), kernelDescriptor(n)));
+    }
+
+    /** {@code runPart(id, part, parts)}: the pool's entry into split loop {@code id}. */
+    private void runPart() {
+        GeneratorAdapter g = method(ACC_PUBLIC, "runPart", "(III)V");
+        List<Node> split = new ArrayList<>(splitIds.keySet());
+        Label[] cases = new Label[split.size()];
+        for (int i = 0; i < cases.length; i++) cases[i] = new Label();
+        Label done = new Label();
+        g.loadArg(0);
+        g.visitTableSwitchInsn(0, cases.length - 1, done, cases);
+        for (int i = 0; i < cases.length; i++) {
+            g.mark(cases[i]);
+            invokeKernel(g, split.get(i));
+            g.goTo(done);
+        }
+        g.mark(done);
+        g.returnValue();
+        g.endMethod();
     }
 
     private static void line(GeneratorAdapter g, Node n) {

@@ -43,8 +43,10 @@ public final class Kernel {
     private final int[] inputArg;
     private final Predicate<Node> fused;
     private final int batchArg;
+    /** The argument holding this kernel's part of a split loop, or -1 (then {@code parts} follows it). */
+    private final int partArg;
 
-    Kernel(Node node, GeneratorAdapter g, Type elem, List<Node> args, Predicate<Node> fused) {
+    Kernel(Node node, GeneratorAdapter g, Type elem, List<Node> args, Predicate<Node> fused, boolean split) {
         this.node = node;
         this.g = g;
         this.elem = elem;
@@ -54,19 +56,33 @@ public final class Kernel {
         this.inputArg = new int[node.inputs.size()];
         for (int i = 0; i < inputArg.length; i++) inputArg[i] = argOf.getOrDefault(node.input(i), -1);
         this.batchArg = args.size() + 1;
+        this.partArg = split ? batchArg + 1 : -1;
     }
 
     /**
      * The method descriptor for a kernel with {@code arrays} array arguments (output included),
      * the batch, and for a matrix product the trainer's {@link Workers} pool (null for one thread).
      */
-    static String descriptor(Type elem, int arrays, boolean workers) {
+    static String descriptor(Type elem, int arrays, boolean workers, boolean split) {
         Type arrayType = Type.getType("[" + elem.getDescriptor());
-        Type[] args = new Type[arrays + (workers ? 2 : 1)];
+        Type[] args = new Type[arrays + 1 + (workers ? 1 : 0) + (split ? 2 : 0)];
         for (int i = 0; i < arrays; i++) args[i] = arrayType;
         args[arrays] = INT_TYPE;
         if (workers) args[arrays + 1] = WORKERS;
+        if (split) args[arrays + 1] = args[arrays + 2] = INT_TYPE; // part, parts
         return Type.getMethodDescriptor(Type.VOID_TYPE, args);
+    }
+
+    /**
+     * Whether a node's loop is split across the trainer's threads: an element-wise loop over at
+     * least 2^16 elements (for a batch-sized one, 2^9 per example), large enough that a part
+     * outweighs waking a helper. Such a kernel takes {@code part, parts} and runs its share of
+     * the outermost loop.
+     */
+    static boolean splits(Node n) {
+        if (!(n.op instanceof Elementwise)) return false;
+        Size size = n.shape.size();
+        return size.coef() >= (size.batchPower() == 0 ? 1 << 16 : 1 << 9);
     }
 
     /** Whether a node's kernel takes the trainer's thread pool. */
@@ -419,17 +435,28 @@ public final class Kernel {
             pushSize(start[j] == null ? Size.of(0) : start[j]);
             g.storeLocal(base[j]);
         }
-        level(0, d, s, base, body);
+        level(0, d, s, base, body, partArg);
     }
 
-    private void level(int axis, List<Size> dims, List<List<Size>> strides, int[] base, Consumer<int[]> body) {
+    /** One loop of a nest; with {@code part} >= 0 (an argument index), only this part's share of its range. */
+    private void level(int axis, List<Size> dims, List<List<Size>> strides, int[] base, Consumer<int[]> body, int part) {
         if (axis == dims.size()) {
             body.accept(base);
             return;
         }
         int[] inner = new int[base.length];
         for (int j = 0; j < inner.length; j++) inner[j] = g.newLocal(INT_TYPE);
-        forLoop(local(dims.get(axis)), i -> {
+        int bound = local(dims.get(axis)), start = g.newLocal(INT_TYPE), end = g.newLocal(INT_TYPE);
+        if (part >= 0) {
+            share(bound, part, 0, start); // start = bound * part / parts, end = bound * (part + 1) / parts
+            share(bound, part, 1, end);
+        } else {
+            g.push(0);
+            g.storeLocal(start);
+            g.loadLocal(bound);
+            g.storeLocal(end);
+        }
+        forRange(start, end, i -> {
             for (int j = 0; j < inner.length; j++) {
                 Size stride = strides.get(j).get(axis);
                 g.loadLocal(base[j]);
@@ -443,7 +470,39 @@ public final class Kernel {
                 }
                 g.storeLocal(inner[j]);
             }
-            level(axis + 1, dims, strides, inner, body);
+            level(axis + 1, dims, strides, inner, body, -1);
         });
+    }
+
+    /** {@code target = (int) ((long) bound * (part + offset) / parts)}, part and parts arguments. */
+    private void share(int bound, int part, int offset, int target) {
+        g.loadLocal(bound);
+        g.cast(INT_TYPE, Type.LONG_TYPE);
+        g.loadArg(part);
+        g.push(offset);
+        g.math(GeneratorAdapter.ADD, INT_TYPE);
+        g.cast(INT_TYPE, Type.LONG_TYPE);
+        g.math(GeneratorAdapter.MUL, Type.LONG_TYPE);
+        g.loadArg(part + 1);
+        g.cast(INT_TYPE, Type.LONG_TYPE);
+        g.math(GeneratorAdapter.DIV, Type.LONG_TYPE);
+        g.cast(Type.LONG_TYPE, INT_TYPE);
+        g.storeLocal(target);
+    }
+
+    /** {@code for (int i = start; i < end; i++) body(i)}, both int locals. */
+    private void forRange(int start, int end, IntConsumer body) {
+        int i = g.newLocal(INT_TYPE);
+        Label top = new Label(), check = new Label();
+        g.loadLocal(start);
+        g.storeLocal(i);
+        g.goTo(check);
+        g.mark(top);
+        body.accept(i);
+        g.iinc(i, 1);
+        g.mark(check);
+        g.loadLocal(i);
+        g.loadLocal(end);
+        g.ifICmp(GeneratorAdapter.LT, top);
     }
 }

@@ -3,8 +3,9 @@ package dev.gradc.runtime.kernel;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A small fixed pool that splits one large matrix product by rows: the calling thread takes the
- * first share and {@code threads - 1} persistent helper threads the others. Nothing is allocated
+ * A small fixed pool that splits one large matrix product, or one of a trainer's large loops
+ * ({@link Task}), into shares: the calling thread takes the first and {@code threads - 1}
+ * persistent helper threads the others. Nothing is allocated
  * per product: the job lives in this object's fields, published by a volatile generation counter;
  * helpers spin briefly for the next job, then park. Products under {@link #PARALLEL_MACS}
  * multiply-adds run on the caller alone, where waking a helper would cost more than it saves, and
@@ -27,6 +28,14 @@ public final class Workers implements AutoCloseable {
     private int co, ao, bo, m, n, k;
     private boolean ta, tb, byColumns;
 
+    /** Work a pool can split: part {@code part} of {@code parts} of job {@code id} (a generated trainer's large loops). */
+    public interface Task {
+        void runPart(int id, int part, int parts);
+    }
+
+    private Task task;
+    private int taskId;
+
     public Workers(int threads) {
         if (threads < 2) throw new IllegalArgumentException("a pool needs at least 2 threads, got " + threads);
         helpers = new Thread[threads - 1];
@@ -43,13 +52,24 @@ public final class Workers implements AutoCloseable {
     }
 
     /** {@link MatMul#multiply(float[], int, float[], int, boolean, float[], int, boolean, int, int, int, int, int)} over all rows, split when {@code workers} is given and the product is large. */
+    /** Runs job {@code id} of {@code task}: whole on the caller without a pool, else one part per thread. */
+    public static void run(Workers workers, Task task, int id) {
+        if (workers == null) {
+            task.runPart(id, 0, 1);
+            return;
+        }
+        workers.task = task;
+        workers.taskId = id;
+        workers.run(0, 0, false, 0, false, 0, 0, 0);
+    }
+
     public static void multiply(Workers workers, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
                                 int m, int n, int k) {
         if (workers == null || (long) m * n * k < PARALLEL_MACS || m < 8 || n == 1) {
             MatMul.multiply(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m);
             return;
         }
-        workers.fc = c; workers.fa = a; workers.fb = b; workers.dc = null;
+        workers.fc = c; workers.fa = a; workers.fb = b; workers.dc = null; workers.task = null;
         workers.byColumns = MatMul.splitsByColumns(m, n, k);
         workers.run(co, ao, ta, bo, tb, m, n, k);
     }
@@ -60,7 +80,7 @@ public final class Workers implements AutoCloseable {
             MatMul.multiply(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m);
             return;
         }
-        workers.dc = c; workers.da = a; workers.db = b; workers.fc = null;
+        workers.dc = c; workers.da = a; workers.db = b; workers.fc = null; workers.task = null;
         workers.byColumns = false;
         workers.run(co, ao, ta, bo, tb, m, n, k);
     }
@@ -85,6 +105,10 @@ public final class Workers implements AutoCloseable {
      */
     private void share(int s) {
         int parts = threads();
+        if (task != null) {
+            task.runPart(taskId, s, parts);
+            return;
+        }
         int extent = byColumns ? n : m;
         int start = boundary(s, parts, extent), end = boundary(s + 1, parts, extent);
         if (start >= end) return;
