@@ -154,7 +154,8 @@ public final class Compare {
     private static void printTable(List<Row> rows, Map<String, RunResult> compiles, double microgradUs, Peer peer) {
         System.out.println("gradc vs PyTorch eager, one training step, float32 (" + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version") + "; matmul: " + MatMul.implementation() + ")");
-        System.out.println(peer == null ? "PyTorch: not run (no python3 with torch, or --no-peer)" : "PyTorch: " + peer.describe());
+        System.out.println(peer == null ? "PyTorch: not run (no python3 with torch, or --no-peer)"
+                : "PyTorch: " + peer.describe() + "; BLAS: " + rows.get(0).peerNote());
         System.out.printf("%-4s %-48s %3s %12s %12s %8s %9s %11s%n", "", "workload", "thr", "gradc µs", "PyTorch µs", "ratio", "GFLOP/s", "bytes/step");
         for (Row r : rows) {
             System.out.printf(Locale.ROOT, "%-4s %-48s %3d %12.1f %12s %8s %9.1f %11.0f%n", r.workload().name(), r.workload().description,
@@ -173,6 +174,7 @@ public final class Compare {
         StringBuilder j = new StringBuilder("{\n  \"jvm\": \"").append(System.getProperty("java.version")).append("\",\n");
         j.append("  \"matmul\": \"").append(MatMul.implementation()).append("\",\n");
         j.append("  \"pytorch\": ").append(peer == null ? "null" : "\"" + peer.describe().replace("\"", "'") + "\"").append(",\n");
+        j.append("  \"pytorch_blas\": ").append(peer == null ? "null" : "\"" + rows.get(0).peerNote().replace("\"", "'") + "\"").append(",\n");
         j.append("  \"steps\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
