@@ -379,18 +379,10 @@ public final class Kernel {
 
     /** {@code for (int i = 0; i < bound; i++) body(i)}, bound an int local. */
     private void forLoop(int bound, IntConsumer body) {
-        int i = g.newLocal(INT_TYPE);
-        Label top = new Label(), check = new Label();
+        int zero = g.newLocal(INT_TYPE);
         g.push(0);
-        g.storeLocal(i);
-        g.goTo(check);
-        g.mark(top);
-        body.accept(i);
-        g.iinc(i, 1);
-        g.mark(check);
-        g.loadLocal(i);
-        g.loadLocal(bound);
-        g.ifICmp(GeneratorAdapter.LT, top);
+        g.storeLocal(zero);
+        forRange(zero, bound, body);
     }
 
     private static Size[] sizes(Shape s) {
