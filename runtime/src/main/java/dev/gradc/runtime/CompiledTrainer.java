@@ -29,6 +29,9 @@ public abstract class CompiledTrainer implements Trainer {
     protected int batch;
     /** The pool large matrix products are split across, or null for one thread; read by generated code. */
     protected dev.gradc.runtime.kernel.Workers workers;
+    /** Stops the pool's threads once this trainer is unreachable, if the host never called setThreads(1). */
+    private java.lang.ref.Cleaner.Cleanable stopWorkers;
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private final int maxBatch;
     private String modelName = "?";
@@ -300,8 +303,10 @@ public abstract class CompiledTrainer implements Trainer {
     public void setThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         if (threads == threads()) return;
-        if (workers != null) workers.close();
+        if (stopWorkers != null) stopWorkers.clean(); // closes the current pool, once
+        stopWorkers = null;
         workers = threads == 1 ? null : new dev.gradc.runtime.kernel.Workers(threads);
+        if (workers != null) stopWorkers = CLEANER.register(this, workers::close);
     }
 
     @Override

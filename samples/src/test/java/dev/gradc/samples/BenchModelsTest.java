@@ -66,6 +66,31 @@ class BenchModelsTest {
         }
     }
 
+    /** A trainer dropped with its pool running does not keep the pool's threads (or itself) alive. */
+    @org.junit.jupiter.api.Test
+    void droppedTrainerStopsItsThreads() throws Exception {
+        long before = workerThreads();
+        startPoolAndDrop();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (workerThreads() > before && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(before, workerThreads(), "gradc-worker threads still running");
+    }
+
+    private static void startPoolAndDrop() throws IOException {
+        Path file = MoonsSampleTest.SAMPLES.getParent().resolve("bench/models/W1Moons.grad");
+        CompiledTrainer t = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT).newTrainer(8, 1);
+        t.setThreads(3);
+        t.step();
+        assertEquals(3, t.threads());
+    }
+
+    private static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().startsWith("gradc-worker-") && th.isAlive()).count();
+    }
+
     /** This thread and the pool's helpers, which must not allocate either. */
     private static long[] stepThreads() {
         return Thread.getAllStackTraces().keySet().stream()

@@ -96,6 +96,10 @@ public final class Workers implements AutoCloseable {
             if (++spins < SPINS) Thread.onSpinWait();
             else Thread.yield();
         }
+        // Hold no arrays or trainer between jobs: a pool must not keep a dropped trainer alive.
+        fa = fb = fc = null;
+        da = db = dc = null;
+        task = null;
     }
 
     /**
