@@ -1,6 +1,6 @@
 package dev.gradc.bench;
 
-import dev.gradc.runtime.kernel.MatMul;
+import dev.gradc.runtime.internal.MatMul;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -120,7 +120,7 @@ public final class Compare {
      * Warm-up runs until C2 has compiled the Vector API tiles, which box their vectors before.
      */
     static double allocatedPerStep(Workload w, int threads) {
-        CompiledTrainer t = w.trainer(w.compile());
+        Trainer t = w.trainer(w.compile());
         t.setThreads(threads);
         t.setLearningRate(1e-4);
         try {

@@ -1,6 +1,6 @@
 package dev.gradc.bench;
 
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +29,7 @@ public class StepBenchmark {
     @Param({"1"})
     public int threads;
 
-    private CompiledTrainer trainer;
+    private Trainer trainer;
 
     @Setup
     public void compile() {

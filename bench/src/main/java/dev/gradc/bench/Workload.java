@@ -6,9 +6,9 @@ import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.dsl.Source;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,8 +50,8 @@ public enum Workload {
     }
 
     /** A trainer at this workload's batch with fixed random inputs: features in [-1, 1), labels of the model's kind. */
-    public CompiledTrainer trainer(Compilation compilation) {
-        CompiledTrainer t = compilation.newTrainer(batch, 1);
+    public Trainer trainer(Compilation compilation) {
+        Trainer t = compilation.newTrainer(batch, 1);
         Rng rng = new Rng(7);
         for (TensorInfo in : t.inputs()) {
             boolean isLabel = in.shape().length == 1;

@@ -3,7 +3,7 @@ package dev.gradc.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
@@ -17,7 +17,7 @@ class WorkloadTest {
     @Test
     void everyWorkloadCompilesAndSteps() {
         for (Workload w : Workload.values()) {
-            CompiledTrainer t = w.trainer(w.compile());
+            Trainer t = w.trainer(w.compile());
             assertEquals(w.batch, t.batch(), w.name());
             t.step();
             assertTrue(Double.isFinite(t.loss()), w + " loss " + t.loss());

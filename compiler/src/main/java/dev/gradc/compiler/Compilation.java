@@ -2,7 +2,8 @@ package dev.gradc.compiler;
 
 import dev.gradc.compiler.ir.Graph;
 import dev.gradc.dsl.Model;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
+import dev.gradc.runtime.internal.CompiledTrainer;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 
@@ -31,7 +32,7 @@ public record Compilation(
     }
 
     /** A new trainer for batches of up to {@code maxBatch}, parameters initialized from {@code seed}. */
-    public CompiledTrainer newTrainer(int maxBatch, long seed) {
+    public Trainer newTrainer(int maxBatch, long seed) {
         try {
             return load().getConstructor(int.class, long.class).newInstance(maxBatch, seed);
         } catch (InvocationTargetException e) {

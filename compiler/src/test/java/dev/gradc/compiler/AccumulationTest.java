@@ -3,9 +3,9 @@ package dev.gradc.compiler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gradc.compiler.interp.Interpreter;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorInfo;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class AccumulationTest {
         return new double[][] {x, y};
     }
 
-    static void feed(CompiledTrainer t, double[][] d, int from, int to) {
+    static void feed(Trainer t, double[][] d, int from, int to) {
         t.setBatch(to - from);
         t.input("x").copyFrom(Arrays.copyOfRange(d[0], 3 * from, 3 * to));
         t.input("y").copyFrom(Arrays.copyOfRange(d[1], from, to));
@@ -62,7 +62,7 @@ class AccumulationTest {
 
     static void check(Compilation c, int[] micro) {
         int total = Arrays.stream(micro).sum();
-        CompiledTrainer whole = c.newTrainer(total, 9), parts = c.newTrainer(total, 9);
+        Trainer whole = c.newTrainer(total, 9), parts = c.newTrainer(total, 9);
         for (int round = 0; round < 3; round++) { // later rounds see momentum state and zeroed sums
             double[][] d = data(round, total);
             feed(whole, d, 0, total);
@@ -84,7 +84,7 @@ class AccumulationTest {
     @Test
     void agreesWithTheInterpreter() {
         Compilation c = compile("adam(0.01)", "");
-        CompiledTrainer t = c.newTrainer(4, 3);
+        Trainer t = c.newTrainer(4, 3);
         Interpreter ref = new Interpreter(c.trained(), 4);
         TestModels.bindings(t).forEach(ref::bind);
         for (int i = 0; i < 3; i++) {
@@ -104,7 +104,7 @@ class AccumulationTest {
 
     @Test
     void accumulateAndUpdateAllocateNothing() {
-        CompiledTrainer t = compile("adam(0.01)", "").newTrainer(4, 3);
+        Trainer t = compile("adam(0.01)", "").newTrainer(4, 3);
         TestModels.feedRandomInputs(t, 2);
         Runnable round = () -> {
             t.accumulate();

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * least-squares model, and the optimizer steps with them.
  */
 class ClipTest {
-    static CompiledTrainer trainer(String declarations, DType dtype) {
+    static Trainer trainer(String declarations, DType dtype) {
         return compile(declarations, dtype).newTrainer(OptimizerTest.BATCH, 4);
     }
 
@@ -26,7 +26,7 @@ class ClipTest {
     }
 
     /** Feeds random data scaled by {@code scale} and returns the unclipped gradients by hand. */
-    static Map<String, double[]> feed(CompiledTrainer t, long seed, double scale) {
+    static Map<String, double[]> feed(Trainer t, long seed, double scale) {
         Rng rng = new Rng(seed);
         double[] x = OptimizerTest.random(rng, OptimizerTest.BATCH * 3), y = OptimizerTest.random(rng, OptimizerTest.BATCH * 2);
         for (int i = 0; i < y.length; i++) y[i] *= scale;
@@ -43,7 +43,7 @@ class ClipTest {
 
     @Test
     void clippedGlobalNormEqualsTheThresholdAndKeepsTheDirection() {
-        CompiledTrainer t = trainer("sgd(0.1);\n    Clip clip = clipNorm(1.5);", DType.FLOAT64);
+        Trainer t = trainer("sgd(0.1);\n    Clip clip = clipNorm(1.5);", DType.FLOAT64);
         for (double limit : new double[] {1.5, 0.25}) {
             t.setHyper("clipNorm", limit); // the limit is a hyper-parameter too
             Map<String, double[]> raw = feed(t, 3, 100);
@@ -65,8 +65,8 @@ class ClipTest {
 
     @Test
     void gradientsUnderTheNormAreUnchanged() {
-        CompiledTrainer t = trainer("sgd(0.1);\n    Clip clip = clipNorm(1e6);", DType.FLOAT64);
-        CompiledTrainer plain = trainer("sgd(0.1);", DType.FLOAT64);
+        Trainer t = trainer("sgd(0.1);\n    Clip clip = clipNorm(1e6);", DType.FLOAT64);
+        Trainer plain = trainer("sgd(0.1);", DType.FLOAT64);
         for (int step = 0; step < 3; step++) {
             Map<String, double[]> raw = feed(t, step, 1);
             feed(plain, step, 1);
@@ -82,7 +82,7 @@ class ClipTest {
 
     @Test
     void clipByValueClampsEachElementAndLeavesTheRest() {
-        CompiledTrainer t = trainer("sgd(0.1);\n    Clip clip = clipValue(0.5);", DType.FLOAT64);
+        Trainer t = trainer("sgd(0.1);\n    Clip clip = clipValue(0.5);", DType.FLOAT64);
         Map<String, double[]> raw = feed(t, 8, 1);
         t.step();
         int clamped = 0, kept = 0;
@@ -104,7 +104,7 @@ class ClipTest {
     @Test
     void bothClipsApplyInDeclarationOrderAndMatchTheInterpreter() {
         String both = "adam(0.01);\n    Clip byValue = clipValue(2);\n    Clip byNorm = clipNorm(1);";
-        CompiledTrainer t = trainer(both, DType.FLOAT64);
+        Trainer t = trainer(both, DType.FLOAT64);
         assertEquals(List.of("lr", "beta1", "beta2", "eps", "clipValue", "clipNorm"), t.hyperParameters());
         DifferentialTest.compare(compile(both, DType.FLOAT64), OptimizerTest.BATCH, 1e-12);
         DifferentialTest.compare(compile(both, DType.FLOAT32), OptimizerTest.BATCH, 1e-4);
@@ -115,7 +115,7 @@ class ClipTest {
 
     @Test
     void clippedStepAllocatesNothing() {
-        CompiledTrainer t = trainer("adam();\n    Clip clip = clipNorm(1.0);", DType.FLOAT32);
+        Trainer t = trainer("adam();\n    Clip clip = clipNorm(1.0);", DType.FLOAT32);
         TestModels.feedRandomInputs(t, 2);
         ZeroAllocationTest.assertStepsAllocateNothing(t);
     }

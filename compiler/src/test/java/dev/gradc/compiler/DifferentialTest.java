@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradc.compiler.interp.Interpreter;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.TensorInfo;
 import java.util.stream.Stream;
@@ -83,7 +83,7 @@ class DifferentialTest {
     @Test
     void smallerBatchThanMaximum() {
         Compilation c = TestModels.moons(DType.FLOAT64);
-        CompiledTrainer t = c.newTrainer(100, 3);
+        Trainer t = c.newTrainer(100, 3);
         t.setBatch(7);
         compareAt(c, t, 1e-12);
     }
@@ -92,7 +92,7 @@ class DifferentialTest {
         compareAt(c, c.newTrainer(batch, 3), tolerance);
     }
 
-    static void compareAt(Compilation c, CompiledTrainer t, double tolerance) {
+    static void compareAt(Compilation c, Trainer t, double tolerance) {
         TestModels.feedRandomInputs(t, 5);
         Interpreter ref = new Interpreter(c.trained(), t.batch());
         TestModels.bindings(t).forEach(ref::bind);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradc.compiler.interp.Interpreter;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.TensorInfo;
 import org.junit.jupiter.api.Test;
@@ -24,15 +24,15 @@ class DropoutTest {
             }
             """;
 
-    static CompiledTrainer trainer(String p, long seed) {
-        CompiledTrainer t = TestModels.compile(MODEL.replace("RATE", p), DType.FLOAT64).newTrainer(50, seed);
+    static Trainer trainer(String p, long seed) {
+        Trainer t = TestModels.compile(MODEL.replace("RATE", p), DType.FLOAT64).newTrainer(50, seed);
         TestModels.feedRandomInputs(t, 4);
         return t;
     }
 
     @Test
     void masksKeepOneMinusPScaledAndChangeEveryStep() {
-        CompiledTrainer t = trainer("0.25", 1);
+        Trainer t = trainer("0.25", 1);
         t.step();
         double[] first = t.mask("dropout0").toDoubleArray();
         int zeros = 0;
@@ -47,7 +47,7 @@ class DropoutTest {
 
     @Test
     void sameSeedSameTraining() {
-        CompiledTrainer a = trainer("0.5", 7), b = trainer("0.5", 7);
+        Trainer a = trainer("0.5", 7), b = trainer("0.5", 7);
         for (int i = 0; i < 5; i++) {
             a.step();
             b.step();
@@ -58,7 +58,7 @@ class DropoutTest {
 
     @Test
     void outputsRunWithoutDropout() {
-        CompiledTrainer with = trainer("0.5", 3), without = trainer("0", 3);
+        Trainer with = trainer("0.5", 3), without = trainer("0", 3);
         assertArrayEquals(without.output("score").toDoubleArray(), with.output("score").toDoubleArray());
         with.step(); // a step draws masks; outputs still ignore them
         without.param("w1").copyFrom(with.param("w1").toDoubleArray());
@@ -69,7 +69,7 @@ class DropoutTest {
 
     @Test
     void evaluateLossRunsWithoutDropoutAndChangesNothing() {
-        CompiledTrainer with = trainer("0.5", 3), without = trainer("0", 3);
+        Trainer with = trainer("0.5", 3), without = trainer("0", 3);
         with.step();
         double stepLoss = with.loss();
         double[] w1 = with.param("w1").toDoubleArray();
@@ -84,7 +84,7 @@ class DropoutTest {
     @Test
     void stepAgreesWithTheInterpreterGivenTheSameMask() {
         Compilation c = TestModels.compile(MODEL.replace("RATE", "0.5"), DType.FLOAT64);
-        CompiledTrainer t = c.newTrainer(50, 2);
+        Trainer t = c.newTrainer(50, 2);
         TestModels.feedRandomInputs(t, 4);
         Interpreter ref = new Interpreter(c.trained(), 50);
         TestModels.bindings(t).forEach(ref::bind);
@@ -99,7 +99,7 @@ class DropoutTest {
 
     @Test
     void stepWithDropoutAllocatesNothing() {
-        CompiledTrainer t = TestModels.compile(MODEL.replace("RATE", "0.5"), DType.FLOAT32).newTrainer(50, 2);
+        Trainer t = TestModels.compile(MODEL.replace("RATE", "0.5"), DType.FLOAT32).newTrainer(50, 2);
         TestModels.feedRandomInputs(t, 4);
         ZeroAllocationTest.assertStepsAllocateNothing(t);
     }

@@ -7,7 +7,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import dev.gradc.compiler.interp.Interpreter;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ops.Elementwise;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.TensorView;
@@ -42,7 +42,7 @@ class GradientPropertyTest {
 
     static boolean awayFromKinks(String source) {
         Compilation c = TestModels.compile(source, DType.FLOAT64);
-        CompiledTrainer t = c.newTrainer(BATCH, 7);
+        Trainer t = c.newTrainer(BATCH, 7);
         TestModels.feedRandomInputs(t, 11);
         Interpreter ref = new Interpreter(c.trained(), BATCH);
         TestModels.bindings(t).forEach(ref::bind);
@@ -66,13 +66,13 @@ class GradientPropertyTest {
 
     static void checkGradients(String source) {
         Compilation c = TestModels.compile(source, DType.FLOAT64);
-        CompiledTrainer t = c.newTrainer(BATCH, 7);
+        Trainer t = c.newTrainer(BATCH, 7);
         TestModels.feedRandomInputs(t, 11);
         checkGradients(source + "\n" + c.trained(), t);
     }
 
     /** Compares every parameter gradient of {@code t} at its current parameters with finite differences. */
-    static void checkGradients(String description, CompiledTrainer t) {
+    static void checkGradients(String description, Trainer t) {
         t.setLearningRate(0); // a step then leaves the parameters as they are
         t.step();
         double loss = t.loss();

@@ -3,9 +3,9 @@ package dev.gradc.compiler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorView;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,7 +249,7 @@ class OpMatrixTest {
                 + "    Tensor loss() { " + (c.expr().contains("argmax") ? "" : "Tensor o = out(); return sum(o * o) + ")
                 + (c.expr().contains("argmax") ? "return " : "") + "0 * sum(a) + 0 * sum(b); }\n"
                 + "    Optimizer opt = sgd(0);\n}\n";
-        CompiledTrainer t = TestModels.compile(source, DType.FLOAT64).newTrainer(1, 1);
+        Trainer t = TestModels.compile(source, DType.FLOAT64).newTrainer(1, 1);
         Rng rng = new Rng(c.toString().hashCode());
         double[] a = values(t.param("a"), rng), b = values(t.param("b"), rng);
         for (int i = 0; i < Math.min(a.length, b.length); i++) {
@@ -275,7 +275,7 @@ class OpMatrixTest {
         for (DType dtype : DType.values()) {
             String source = "class L {\n    Param a = zeros(2, 3);\n    Param b = zeros(2, 3);\n"
                     + "    Tensor loss() { return " + loss + "; }\n    Optimizer opt = sgd(0);\n}\n";
-            CompiledTrainer t = TestModels.compile(source, dtype).newTrainer(1, 1);
+            Trainer t = TestModels.compile(source, dtype).newTrainer(1, 1);
             t.param("a").copyFrom(new double[] {1e4, -1e4, 0, -1e4, 1e4, 3e3});
             t.param("b").copyFrom(new double[] {1, -1, 1, -1, 1, 1});
             t.step();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradc.compiler.interp.Interpreter;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorInfo;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -151,7 +151,7 @@ class OptimizerTest {
     void matchesPublishedUpdateRule(Case c) {
         String optimizer = c.declaration().substring(0, c.declaration().indexOf('('));
         Map<String, Double> h = new HashMap<>(c.h());
-        CompiledTrainer t = compile(c.declaration(), DType.FLOAT64).newTrainer(BATCH, 7);
+        Trainer t = compile(c.declaration(), DType.FLOAT64).newTrainer(BATCH, 7);
         Map<String, double[]> params = new LinkedHashMap<>();
         for (String name : List.of("w", "b")) params.put(name, t.param(name).toDoubleArray());
         Map<String, Map<String, double[]>> state = Map.of("w", new HashMap<>(), "b", new HashMap<>());
@@ -194,7 +194,7 @@ class OptimizerTest {
     /** 1 - beta^t computed in the graph stays within 1e-12 of Math.pow, late in training too. */
     @Test
     void adamBiasCorrectionIsExactForLargeStepCounts() {
-        CompiledTrainer t = compile("adam(1.0, 0.9, 0.999, 0)", DType.FLOAT64).newTrainer(BATCH, 3);
+        Trainer t = compile("adam(1.0, 0.9, 0.999, 0)", DType.FLOAT64).newTrainer(BATCH, 3);
         Rng rng = new Rng(5);
         t.input("x").copyFrom(random(rng, BATCH * 3));
         t.input("y").copyFrom(random(rng, BATCH * 2));
@@ -223,7 +223,7 @@ class OptimizerTest {
         assertEquals(List.of("lr", "beta1", "beta2", "eps", "weightDecay"), trainer("adamW()").hyperParameters());
         assertEquals(List.of("lr", "alpha", "eps"), trainer("rmsprop()").hyperParameters());
         assertEquals(List.of("lr", "eps"), trainer("adagrad()").hyperParameters());
-        CompiledTrainer t = trainer("adam(0.01, 0.5)");
+        Trainer t = trainer("adam(0.01, 0.5)");
         assertEquals(0.01, t.learningRate());
         assertEquals(0.5, t.hyper("beta1"));
         assertEquals(0.999, t.hyper("beta2"));
@@ -233,7 +233,7 @@ class OptimizerTest {
 
     @Test
     void stateIsNotSavedWithTheParametersAndResets() throws Exception {
-        CompiledTrainer t = trainer("adam()");
+        Trainer t = trainer("adam()");
         TestModels.feedRandomInputs(t, 1);
         t.step();
         java.nio.file.Path file = java.nio.file.Files.createTempFile("opt", ".npz");
@@ -248,7 +248,7 @@ class OptimizerTest {
         t.resetState();
         for (TensorInfo s : t.states()) assertEquals(0, java.util.Arrays.stream(t.state(s.name()).toDoubleArray()).map(Math::abs).sum());
         // After a reset the step is a first step again: the same as a new trainer's from the same parameters.
-        CompiledTrainer fresh = trainer("adam()");
+        Trainer fresh = trainer("adam()");
         TestModels.feedRandomInputs(fresh, 1);
         TestModels.feedRandomInputs(t, 1);
         for (TensorInfo p : t.params()) fresh.param(p.name()).copyFrom(t.param(p.name()).toDoubleArray());
@@ -259,7 +259,7 @@ class OptimizerTest {
         }
     }
 
-    static CompiledTrainer trainer(String declaration) {
+    static Trainer trainer(String declaration) {
         return compile(declaration, DType.FLOAT64).newTrainer(BATCH, 1);
     }
 
@@ -285,7 +285,7 @@ class OptimizerTest {
         DifferentialTest.compare(compile(c.declaration(), DType.FLOAT32), BATCH, 1e-4);
 
         Compilation comp = compile(c.declaration(), DType.FLOAT64);
-        CompiledTrainer t = comp.newTrainer(BATCH, 3);
+        Trainer t = comp.newTrainer(BATCH, 3);
         Interpreter ref = new Interpreter(comp.trained(), BATCH);
         for (int step = 0; step < 5; step++) {
             TestModels.feedRandomInputs(t, 100 + step).forEach(ref::bind);
@@ -309,7 +309,7 @@ class OptimizerTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("allocationCases")
     void stepAllocatesNothing(String declaration, DType dtype) {
-        CompiledTrainer t = compile(declaration, dtype).newTrainer(BATCH, 1);
+        Trainer t = compile(declaration, dtype).newTrainer(BATCH, 1);
         TestModels.feedRandomInputs(t, 2);
         ZeroAllocationTest.assertStepsAllocateNothing(t);
     }

@@ -1,9 +1,9 @@
 package dev.gradc.compiler;
 
 import dev.gradc.dsl.Source;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ final class TestModels {
     }
 
     /** Fills every input of the trainer with values uniform in [-1, 1); returns them by name. */
-    static Map<String, double[]> feedRandomInputs(CompiledTrainer t, long seed) {
+    static Map<String, double[]> feedRandomInputs(Trainer t, long seed) {
         Rng rng = new Rng(seed);
         Map<String, double[]> values = new LinkedHashMap<>();
         for (TensorInfo in : t.inputs()) {
@@ -53,7 +53,7 @@ final class TestModels {
     }
 
     /** The trainer's current parameters, hyper-parameters and inputs by name, for the interpreter. */
-    static Map<String, double[]> bindings(CompiledTrainer t) {
+    static Map<String, double[]> bindings(Trainer t) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (TensorInfo in : t.inputs()) out.put(in.name(), t.input(in.name()).toDoubleArray());
         for (TensorInfo p : t.params()) out.put(p.name(), t.param(p.name()).toDoubleArray());

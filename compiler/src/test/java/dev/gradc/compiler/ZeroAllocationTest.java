@@ -3,7 +3,7 @@ package dev.gradc.compiler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.management.ThreadMXBean;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +21,7 @@ class ZeroAllocationTest {
         return threads.getThreadAllocatedBytes(id) - before - calibration;
     }
 
-    static void assertStepsAllocateNothing(CompiledTrainer t) {
+    static void assertStepsAllocateNothing(Trainer t) {
         for (int i = 0; i < 20_000; i++) t.step(); // warm-up: let the JIT compile step() and its kernels
         long bytes = allocatedBytesOf(() -> {
             for (int i = 0; i < 1_000; i++) t.step();
@@ -32,7 +32,7 @@ class ZeroAllocationTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void moonsStepAllocatesNothing(DType dtype) {
-        CompiledTrainer t = TestModels.moons(dtype).newTrainer(100, 1);
+        Trainer t = TestModels.moons(dtype).newTrainer(100, 1);
         TestModels.feedRandomInputs(t, 2);
         t.setLearningRate(1e-3);
         assertStepsAllocateNothing(t);

@@ -1,6 +1,6 @@
 package dev.gradc.dsl;
 
-import dev.gradc.runtime.Initializer;
+import dev.gradc.runtime.internal.Initializer;
 import java.util.List;
 
 /** A checked, elaborated model file: what the compiler builds its graph from. */

@@ -37,7 +37,7 @@ import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
-import dev.gradc.runtime.Initializer;
+import dev.gradc.runtime.internal.Initializer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

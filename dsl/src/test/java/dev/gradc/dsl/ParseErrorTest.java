@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import org.junit.jupiter.api.Test;
 
 /** Every error of the language, with its message, line and column. */

@@ -1,5 +1,7 @@
 package dev.gradc.runtime;
 
+import dev.gradc.runtime.internal.Rng;
+
 /** Synthetic data sets, generated from a seed with {@link Rng} so they are the same everywhere. */
 public final class Datasets {
     private Datasets() {}

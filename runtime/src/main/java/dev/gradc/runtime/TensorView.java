@@ -6,12 +6,17 @@ package dev.gradc.runtime;
  * trainer, so using them allocates nothing except where a method says it returns a new array.
  */
 public final class TensorView {
-    private final CompiledTrainer owner;
+    private final Trainer owner;
     private final TensorInfo info;
     private final float[] floats;
     private final double[] doubles;
 
-    TensorView(CompiledTrainer owner, TensorInfo info, Object buffer) {
+    /**
+     * A view of {@code buffer} (a {@code float[]} or {@code double[]} of {@code owner}'s), sized by
+     * the owner's current batch. Trainers make their views themselves; hosts get them from
+     * {@link Trainer#input}, {@link Trainer#param} and the like.
+     */
+    public TensorView(Trainer owner, TensorInfo info, Object buffer) {
         this.owner = owner;
         this.info = info;
         this.floats = buffer instanceof float[] f ? f : null;

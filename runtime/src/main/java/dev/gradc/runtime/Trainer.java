@@ -42,6 +42,32 @@ public interface Trainer {
     /** The gradient the last {@link #step()} computed for a parameter. */
     TensorView grad(String name);
 
+    /**
+     * The optimizer's state buffers (momenta, Adam's moments and step count, gradient sums of
+     * {@link #accumulate()}), named like {@code w1.momentum}: zero when the trainer is built and
+     * updated by every step. They are not parameters: {@link #saveParams} does not write them.
+     */
+    List<TensorInfo> states();
+
+    /** A view of one optimizer state buffer, by its name in {@link #states()}. */
+    TensorView state(String name);
+
+    /** Zeroes the optimizer state, as in a new trainer: say, before fine-tuning loaded parameters. */
+    void resetState();
+
+    /** The dropout masks of the last step, named {@code dropout0}, {@code dropout1}, ... in source order. */
+    List<TensorInfo> masks();
+
+    /** A view of one dropout mask, by its name in {@link #masks()}. */
+    TensorView mask(String name);
+
+    /**
+     * Which kernels this trainer's matrix products run on, e.g. {@code Vector API (512-bit float
+     * vectors, ...)} or {@code plain Java}: the Vector API needs the JVM started with
+     * {@code --add-modules jdk.incubator.vector}.
+     */
+    String kernels();
+
     /** Computes an output from the current inputs and parameters. */
     TensorView output(String name);
 

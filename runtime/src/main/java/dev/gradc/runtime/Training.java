@@ -1,5 +1,7 @@
 package dev.gradc.runtime;
 
+import dev.gradc.runtime.internal.Rng;
+
 import java.util.Locale;
 import java.util.function.Consumer;
 

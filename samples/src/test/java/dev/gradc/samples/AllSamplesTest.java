@@ -7,9 +7,9 @@ import com.sun.management.ThreadMXBean;
 import dev.gradc.compiler.Compilation;
 import dev.gradc.compiler.Compiler;
 import dev.gradc.dsl.Source;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,7 +51,7 @@ class AllSamplesTest {
     @ParameterizedTest
     @MethodSource("samples")
     void stepAllocatesNothing(Path model) throws IOException {
-        CompiledTrainer t = compile(model, DType.FLOAT32).newTrainer(32, 1);
+        Trainer t = compile(model, DType.FLOAT32).newTrainer(32, 1);
         Rng rng = new Rng(5);
         for (TensorInfo in : t.inputs()) {
             double[] v = new double[in.sizeAt(t.batch())];

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.sun.management.ThreadMXBean;
 import dev.gradc.compiler.Compiler;
 import dev.gradc.dsl.Source;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,7 +24,7 @@ class BenchModelsTest {
     @CsvSource({"W1Moons, 1, 20000", "W2MnistMlp, 1, 10000", "W3DeepNarrow, 1, 15000", "W4Wide, 1, 1500", "W4Wide, 2, 1500", "W2MnistMlp, 2, 10000"})
     void stepAllocatesNothing(String model, int threads, int warmUp) throws IOException {
         Path file = MoonsSampleTest.SAMPLES.getParent().resolve("bench/models/" + model + ".grad");
-        CompiledTrainer t = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT.withDtype(DType.FLOAT32)).newTrainer(model.equals("W4Wide") ? 2 : 8, 1);
+        Trainer t = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT.withDtype(DType.FLOAT32)).newTrainer(model.equals("W4Wide") ? 2 : 8, 1);
         OptimizationTest.feed(t, 4);
         t.setLearningRate(1e-5);
         t.setThreads(threads);
@@ -48,7 +48,7 @@ class BenchModelsTest {
     void twoThreadsTrainExactlyAsOne(String model) throws IOException {
         Path file = MoonsSampleTest.SAMPLES.getParent().resolve("bench/models/" + model + ".grad");
         dev.gradc.compiler.Compilation c = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT.withDtype(DType.FLOAT32));
-        CompiledTrainer one = c.newTrainer(16, 1), two = c.newTrainer(16, 1);
+        Trainer one = c.newTrainer(16, 1), two = c.newTrainer(16, 1);
         OptimizationTest.feed(one, 4);
         OptimizationTest.feed(two, 4);
         two.setThreads(2);
@@ -81,7 +81,7 @@ class BenchModelsTest {
 
     private static void startPoolAndDrop() throws IOException {
         Path file = MoonsSampleTest.SAMPLES.getParent().resolve("bench/models/W1Moons.grad");
-        CompiledTrainer t = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT).newTrainer(8, 1);
+        Trainer t = Compiler.compile(Source.read(file), Compiler.Options.DEFAULT).newTrainer(8, 1);
         t.setThreads(3);
         t.step();
         assertEquals(3, t.threads());

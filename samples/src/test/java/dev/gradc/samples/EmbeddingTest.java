@@ -3,7 +3,7 @@ package dev.gradc.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ class EmbeddingTest {
         String out = MoonsSampleTest.run(0, "compile", MoonsSampleTest.SAMPLES.resolve("moons/Moons.grad").toString(), "-d", tmp.toString());
         assertTrue(Files.exists(tmp.resolve("Moons.class")), out);
 
-        String runtime = Path.of(CompiledTrainer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String runtime = Path.of(Trainer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         String classpath = runtime + File.pathSeparator + tmp;
         Path program = MoonsSampleTest.SAMPLES.resolve("embedding/EmbedMoons.java");
         int javac = ToolProvider.getSystemJavaCompiler().run(null, null, null,

@@ -7,9 +7,9 @@ import dev.gradc.compiler.Compilation;
 import dev.gradc.compiler.Compiler;
 import dev.gradc.compiler.interp.Interpreter;
 import dev.gradc.dsl.Source;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
-import dev.gradc.runtime.Rng;
+import dev.gradc.runtime.internal.Rng;
 import dev.gradc.runtime.TensorInfo;
 import java.io.DataInputStream;
 import java.io.ByteArrayInputStream;
@@ -49,7 +49,7 @@ class OptimizationTest {
     @MethodSource("models")
     void optimizedTrainsAsUnoptimizedAndAsTheInterpreter(Path model) throws IOException {
         Compilation optimized = compile(model, DType.FLOAT64, true), plain = compile(model, DType.FLOAT64, false);
-        CompiledTrainer fast = optimized.newTrainer(BATCH, 3), slow = plain.newTrainer(BATCH, 3);
+        Trainer fast = optimized.newTrainer(BATCH, 3), slow = plain.newTrainer(BATCH, 3);
         feed(fast, 9);
         feed(slow, 9);
         Interpreter reference = new Interpreter(plain.trained(), BATCH);
@@ -86,7 +86,7 @@ class OptimizationTest {
     }
 
     /** Features uniform in [-1, 1); 1-D inputs (labels) 0 or 1, valid as classes, signs' stand-ins and targets. */
-    static void feed(CompiledTrainer t, long seed) {
+    static void feed(Trainer t, long seed) {
         Rng rng = new Rng(seed);
         for (TensorInfo in : t.inputs()) {
             double[] v = new double[in.sizeAt(t.batch())];
@@ -95,7 +95,7 @@ class OptimizationTest {
         }
     }
 
-    static Map<String, double[]> bindings(CompiledTrainer t) {
+    static Map<String, double[]> bindings(Trainer t) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (TensorInfo in : t.inputs()) out.put(in.name(), t.input(in.name()).toDoubleArray());
         for (TensorInfo p : t.params()) out.put(p.name(), t.param(p.name()).toDoubleArray());

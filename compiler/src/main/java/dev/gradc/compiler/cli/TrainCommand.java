@@ -1,7 +1,7 @@
 package dev.gradc.compiler.cli;
 
 import dev.gradc.compiler.Compilation;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.Csv;
 import dev.gradc.runtime.Dataset;
 import dev.gradc.runtime.Datasets;
@@ -120,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
                 : data.equals("fashion-mnist") ? dataset("fashion-mnist-test", seed) : null;
         int batchSize = batch > 0 ? Math.min(batch, train.size()) : train.size();
         if (threads < 1) throw new Main.UserError("gradc: --threads must be at least 1, got " + threads);
-        CompiledTrainer trainer = c.newTrainer(batchSize, seed);
+        Trainer trainer = c.newTrainer(batchSize, seed);
         trainer.setThreads(threads);
         Training.checkFits(trainer, train);
         if (test != null) Training.checkFits(trainer, test);
@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms; matrix products: %s%s%n", c.model().name(),
                 float64 ? "float64" : "float32", parameterCount(trainer), compileMs,
-                float64 ? "plain Java (float64)" : dev.gradc.runtime.kernel.MatMul.implementation(), threads > 1 ? ", " + threads + " threads" : "");
+                trainer.kernels(), threads > 1 ? ", " + threads + " threads" : "");
         out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %s, %s%n", train.name(), train.size(), batchSize,
                 epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
         Training.Result r = Training.fit(trainer, train, test, config, out::println);
@@ -186,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
         return p;
     }
 
-    private void loadInit(CompiledTrainer trainer) {
+    private void loadInit(Trainer trainer) {
         try {
             trainer.loadParams(init);
         } catch (NoSuchFileException e) {
@@ -224,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         return warmup > 0 ? base + ", " + warmup + " steps of warm-up" : base;
     }
 
-    private static long parameterCount(CompiledTrainer t) {
+    private static long parameterCount(Trainer t) {
         long n = 0;
         for (var p : t.params()) n += p.sizeAt(1);
         return n;

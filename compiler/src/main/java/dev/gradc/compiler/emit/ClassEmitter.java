@@ -13,7 +13,7 @@ import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Size;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.dsl.Model;
-import dev.gradc.runtime.CompiledTrainer;
+import dev.gradc.runtime.internal.CompiledTrainer;
 import dev.gradc.runtime.DType;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +36,8 @@ public final class ClassEmitter {
     private static final Type BASE = Type.getType(CompiledTrainer.class);
     private static final Type STRING = Type.getType(String.class);
     private static final Type OBJECT = Type.getType(Object.class);
-    private static final Type WORKERS = Type.getType(dev.gradc.runtime.kernel.Workers.class);
-    private static final Type TASK = Type.getType(dev.gradc.runtime.kernel.Workers.Task.class);
+    private static final Type WORKERS = Type.getType(dev.gradc.runtime.internal.Workers.class);
+    private static final Type TASK = Type.getType(dev.gradc.runtime.internal.Workers.Task.class);
     /** Split loops at most: keeps runPart's switch far below the 8000-byte limit. */
     private static final int MAX_SPLIT_KERNELS = 150;
 
@@ -252,7 +252,7 @@ public final class ClassEmitter {
         g.getField(BASE, "batch", Type.INT_TYPE);
         if (Kernel.usesWorkers(n)) {
             g.loadThis();
-            g.getField(BASE, "workers", Type.getType(dev.gradc.runtime.kernel.Workers.class));
+            g.getField(BASE, "workers", Type.getType(dev.gradc.runtime.internal.Workers.class));
         }
         if (splitIds.containsKey(n)) {
             g.loadArg(1); // part

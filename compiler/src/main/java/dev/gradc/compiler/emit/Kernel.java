@@ -9,7 +9,7 @@ import dev.gradc.compiler.ops.Elementwise;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.compiler.ops.Reduce;
-import dev.gradc.runtime.kernel.Workers;
+import dev.gradc.runtime.internal.Workers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import org.objectweb.asm.commons.Method;
  */
 public final class ScalarCode {
     private static final Type MATH = Type.getType(Math.class);
-    private static final Type SCALARS = Type.getType(dev.gradc.runtime.Scalars.class);
+    private static final Type SCALARS = Type.getType(dev.gradc.runtime.internal.Scalars.class);
 
     private final GeneratorAdapter g;
     private final Type elem;

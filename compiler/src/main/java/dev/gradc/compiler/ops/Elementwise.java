@@ -18,7 +18,7 @@ import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
 import dev.gradc.compiler.ir.ShapeException;
-import dev.gradc.runtime.Scalars;
+import dev.gradc.runtime.internal.Scalars;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.gradc.runtime.kernel;
+package dev.gradc.runtime.internal;
 
 /**
  * Matrix products for generated trainers: {@code C = op(A)·op(B)} over row-major flat arrays at

@@ -1,4 +1,4 @@
-package dev.gradc.runtime;
+package dev.gradc.runtime.internal;
 
 /**
  * Scalar functions that generated kernels call (and the compiler's reference interpreter calls

@@ -1,4 +1,4 @@
-package dev.gradc.runtime;
+package dev.gradc.runtime.internal;
 
 import java.util.List;
 

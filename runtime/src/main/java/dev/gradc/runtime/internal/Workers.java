@@ -1,4 +1,4 @@
-package dev.gradc.runtime.kernel;
+package dev.gradc.runtime.internal;
 
 import java.util.concurrent.locks.LockSupport;
 

@@ -1,5 +1,12 @@
-package dev.gradc.runtime;
+package dev.gradc.runtime.internal;
 
+import dev.gradc.runtime.CheckpointException;
+import dev.gradc.runtime.DType;
+import dev.gradc.runtime.NpyArray;
+import dev.gradc.runtime.Npz;
+import dev.gradc.runtime.TensorInfo;
+import dev.gradc.runtime.TensorView;
+import dev.gradc.runtime.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +35,7 @@ public abstract class CompiledTrainer implements Trainer {
     /** The current batch size; generated kernels read it. */
     protected int batch;
     /** The pool large matrix products are split across, or null for one thread; read by generated code. */
-    protected dev.gradc.runtime.kernel.Workers workers;
+    protected dev.gradc.runtime.internal.Workers workers;
     /** Stops the pool's threads once this trainer is unreachable, if the host never called setThreads(1). */
     private java.lang.ref.Cleaner.Cleanable stopWorkers;
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
@@ -206,10 +213,14 @@ public abstract class CompiledTrainer implements Trainer {
     public void update() {
     }
 
-    /** The dropout masks the last step used, named {@code dropout0}, {@code dropout1}, ... in source order. */
-    public List<TensorInfo> masks() { return List.copyOf(masks); }
+    @Override public List<TensorInfo> masks() { return List.copyOf(masks); }
 
-    public TensorView mask(String name) { return lookup(maskViews, "dropout mask", name); }
+    @Override public TensorView mask(String name) { return lookup(maskViews, "dropout mask", name); }
+
+    @Override
+    public String kernels() {
+        return dtype == DType.FLOAT64 ? "plain Java (float64)" : MatMul.implementation();
+    }
 
     /** Copies a typed setter's values into input {@code index}. */
     protected final void feed(int index, Object values) {
@@ -256,16 +267,11 @@ public abstract class CompiledTrainer implements Trainer {
     @Override public TensorView param(String name) { return lookup(paramViews, "parameter", name); }
     @Override public TensorView grad(String name) { return lookup(gradViews, "gradient of parameter", name); }
 
-    /**
-     * The optimizer's state buffers (momenta, step count...), named like {@code w1.momentum}: zero
-     * when the trainer is built, updated by every step. They are not parameters: {@link #saveParams}
-     * does not write them and {@link #loadParams} leaves them as they are.
-     */
-    public List<TensorInfo> states() { return List.copyOf(states); }
+    @Override public List<TensorInfo> states() { return List.copyOf(states); }
 
-    public TensorView state(String name) { return lookup(stateViews, "optimizer state", name); }
+    @Override public TensorView state(String name) { return lookup(stateViews, "optimizer state", name); }
 
-    /** Zeroes the optimizer state, as in a new trainer: say, before fine-tuning loaded parameters. */
+    @Override
     public void resetState() {
         for (TensorView v : stateViews.values()) {
             if (v.buffer() instanceof float[] f) java.util.Arrays.fill(f, 0f);
@@ -305,7 +311,7 @@ public abstract class CompiledTrainer implements Trainer {
         if (threads == threads()) return;
         if (stopWorkers != null) stopWorkers.clean(); // closes the current pool, once
         stopWorkers = null;
-        workers = threads == 1 ? null : new dev.gradc.runtime.kernel.Workers(threads);
+        workers = threads == 1 ? null : new dev.gradc.runtime.internal.Workers(threads);
         if (workers != null) stopWorkers = CLEANER.register(this, workers::close);
     }
 

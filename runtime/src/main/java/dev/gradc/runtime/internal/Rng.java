@@ -1,4 +1,4 @@
-package dev.gradc.runtime;
+package dev.gradc.runtime.internal;
 
 /**
  * A small seeded random generator (SplitMix64) whose sequence is fixed by this file alone, so that

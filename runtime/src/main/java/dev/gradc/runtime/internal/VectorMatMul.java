@@ -1,4 +1,4 @@
-package dev.gradc.runtime.kernel;
+package dev.gradc.runtime.internal;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,4 +1,4 @@
-package dev.gradc.runtime.kernel;
+package dev.gradc.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.gradc.runtime;
+package dev.gradc.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
