@@ -5,12 +5,14 @@ import dev.gradc.dsl.Model;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.internal.CompiledTrainer;
 import java.lang.reflect.InvocationTargetException;
-import java.util.Map;
+import dev.gradc.compiler.plan.Plan;
+import dev.gradc.runtime.internal.Signature;
 
 /**
  * The result of compiling one model: every stage (the elaborated model, the forward graph, the
  * graph with gradients, the graph with the optimizer's updates, the graph after each optimization
- * pass, the graph code was generated from) and the class file.
+ * pass, the graph code was generated from, what the trainer exposes, the plan of its kernels and
+ * buffers) and the class file.
  */
 public record Compilation(
         Model model,
@@ -19,7 +21,8 @@ public record Compilation(
         Graph trained,
         java.util.List<dev.gradc.compiler.opt.Passes.Stage> passes,
         Graph optimized,
-        Map<String, Double> hyperDefaults,
+        Signature signature,
+        Plan plan,
         String className,
         byte[] classBytes,
         Compiler.Options options) {

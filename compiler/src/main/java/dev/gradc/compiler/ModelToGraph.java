@@ -1,9 +1,12 @@
 package dev.gradc.compiler;
 
+import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ir.Roles;
 import dev.gradc.compiler.ir.Shape;
 import dev.gradc.compiler.ops.Functions;
+import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.Optimizers;
 import dev.gradc.dsl.CompileException;
 import dev.gradc.dsl.Dim;
@@ -19,9 +22,17 @@ import java.util.Map;
 /**
  * Builds the forward graph of an elaborated model: leaves for inputs and parameters, one node per
  * built-in call (names resolved against {@link Functions}), the loss and the outputs. Then, after
- * autodiff, {@link #addOptimizer} appends the optimizer's updates.
+ * autodiff, {@link #training} appends the optimizer's updates and those of gradient accumulation.
+ * Expressions are walked with an explicit stack, so the depth of a model never meets the Java stack's.
  */
 public final class ModelToGraph {
+    /** The forward graph under construction: the builder to extend, and the forward roles. */
+    public record Forward(GraphBuilder builder, Roles roles) {
+        public Graph graph() {
+            return builder.graph(roles);
+        }
+    }
+
     private final Model model;
     private final GraphBuilder b;
     private final Map<String, Node> inputs = new LinkedHashMap<>();
@@ -38,21 +49,21 @@ public final class ModelToGraph {
         this.b = new GraphBuilder(model.source(), model.name());
     }
 
-    /** The builder holding the forward graph: loss and outputs set. */
-    public static GraphBuilder forward(Model model) {
+    /** The forward graph: the loss (with dropout, and without: evalLoss) and the outputs. */
+    public static Forward forward(Model model) {
         ModelToGraph m = new ModelToGraph(model);
-        m.build();
-        return m.b;
+        return new Forward(m.b, m.build());
     }
 
-    private void build() {
+    private Roles build() {
         for (Model.InputDecl in : model.inputs()) {
             b.at(in.pos());
             inputs.put(in.name(), b.input(in.name(), shapeOf(in.shape())));
         }
         for (Model.ParamDecl p : model.params()) {
             b.at(p.pos());
-            params.put(p.name(), b.param(p.name(), Shape.of(p.shape())));
+            Leaf.Param param = new Leaf.Param(p.name(), p.init(), p.initArgs());
+            params.put(p.name(), b.param(param, Shape.of(p.shape())));
         }
         if (model.loss() == null) {
             throw error(new SourcePos(1, 1), "model " + model.name() + " has no loss() method; "
@@ -60,24 +71,25 @@ public final class ModelToGraph {
         }
         // The loss and each output are built on their own, so one run reports the errors of all.
         List<dev.gradc.dsl.Diagnostic> errors = new java.util.ArrayList<>();
+        Node[] loss = new Node[1];
+        Map<String, Node> outputs = new LinkedHashMap<>();
         collect(errors, () -> {
-            Node loss = tensor(model.loss());
-            if (loss.shape.rank() != 0) {
+            loss[0] = tensor(model.loss());
+            if (loss[0].shape.rank() != 0) {
                 throw error(model.loss().pos(), "loss() must return a scalar, but returns a tensor of shape "
-                        + loss.shape + "; reduce it with sum(...) or mean(...)");
+                        + loss[0].shape + "; reduce it with sum(...) or mean(...)");
             }
-            for (Node n : b.graph().needed(List.of(loss))) {
+            for (Node n : b.graph(Roles.forward(loss[0], null, Map.of())).needed(List.of(loss[0]))) {
                 if (n.op == dev.gradc.compiler.ops.ArgMax.OP) {
                     throw error(n.pos, "argmax is not differentiable: use it in an output, not in loss()");
                 }
             }
-            b.loss = loss;
         });
         training = false;
         built = builtForOutputs;
-        for (Model.OutputDecl out : model.outputs()) collect(errors, () -> b.outputs.put(out.name(), tensor(out.value())));
+        for (Model.OutputDecl out : model.outputs()) collect(errors, () -> outputs.put(out.name(), tensor(out.value())));
         if (!errors.isEmpty()) throw new CompileException(errors);
-        b.evalLoss = tensor(model.loss());
+        return Roles.forward(loss[0], tensor(model.loss()), outputs);
     }
 
     private static void collect(List<dev.gradc.dsl.Diagnostic> errors, Runnable part) {
@@ -88,8 +100,36 @@ public final class ModelToGraph {
         }
     }
 
-    /** Appends the declared optimizer's hyper-parameters and updates. Returns the hyper-parameters with their initial values. */
-    public static Map<String, Double> addOptimizer(Model model, GraphBuilder b) {
+    /**
+     * The training roles, appended to the forward graph with its gradients: the declared optimizer's
+     * updates of {@code step()} (after any clipping, whose gradients become the trainer's gradient
+     * views), and gradient accumulation's {@code accumulate()} and {@code update()}.
+     */
+    public static Roles training(Model model, GraphBuilder b, Roles backward) {
+        Optimizers.Result step = optimizer(model, b, backward.grads());
+        Roles roles = backward.withGrads(views(b, step.grads())).withUpdates(step.updates());
+        return accumulation(model, b, backward.grads(), roles);
+    }
+
+    /**
+     * The gradients as the trainer shows them. A gradient that is itself a named buffer (in
+     * {@code a*b}, a's gradient is b) is copied, so that its view keeps showing the step's gradient
+     * after the optimizer has updated b, or the host has fed a new input.
+     */
+    private static Map<String, Node> views(GraphBuilder b, Map<String, Node> grads) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        SourcePos at = b.pos();
+        grads.forEach((param, g) -> {
+            Node v = g;
+            while (v.op == dev.gradc.compiler.ops.Reshape.OP) v = v.input(0);
+            out.put(param, Leaf.isNamedBuffer(v) ? b.at(g.pos).detach(g) : g);
+        });
+        b.at(at);
+        return out;
+    }
+
+    /** Appends the declared optimizer's hyper-parameters and its updates from {@code grads}. */
+    private static Optimizers.Result optimizer(Model model, GraphBuilder b, Map<String, Node> grads) {
         Model.OptimizerDecl decl = model.optimizer();
         if (decl == null) {
             throw new CompileException(model.source(), new SourcePos(1, 1), "model " + model.name()
@@ -123,7 +163,7 @@ public final class ModelToGraph {
         List<Optimizers.Clip> clips = new java.util.ArrayList<>();
         for (Model.ClipDecl clip : model.clips()) clips.add(clip(model, clip, clips));
         try {
-            return Optimizers.build(opt, values, clips, b);
+            return Optimizers.build(opt, values, clips, b, grads);
         } catch (IllegalArgumentException e) {
             throw new CompileException(model.source(), decl.pos(), e.getMessage());
         }
@@ -158,28 +198,19 @@ public final class ModelToGraph {
      * examples, and the trainer then zeroes the sums. {@code rawGradients} are the gradients before
      * clipping: clipping applies to the accumulated ones.
      */
-    public static void addAccumulation(Model model, GraphBuilder b, Map<String, Node> rawGradients) {
-        if (rawGradients.isEmpty()) return;
+    private static Roles accumulation(Model model, GraphBuilder b, Map<String, Node> rawGradients, Roles roles) {
+        if (rawGradients.isEmpty()) return roles;
         Node size = b.count(dev.gradc.compiler.ir.Size.BATCH);
-        Node examples = dev.gradc.compiler.ops.Leaf.state(b, EXAMPLES, Shape.SCALAR);
-        Map<String, Node> averaged = new LinkedHashMap<>();
+        Node examples = b.state(EXAMPLES, Shape.SCALAR);
+        Map<String, Node> averaged = new LinkedHashMap<>(), sums = new LinkedHashMap<>();
         rawGradients.forEach((param, g) -> {
-            Node sum = dev.gradc.compiler.ops.Leaf.state(b, param + ".gradSum", g.shape);
-            b.accumulate.put(param + ".gradSum", b.add(sum, b.mul(g, size)));
+            Node sum = b.state(param + ".gradSum", g.shape);
+            sums.put(param + ".gradSum", b.add(sum, b.mul(g, size)));
             averaged.put(param, b.div(sum, examples));
         });
-        b.accumulate.put(EXAMPLES, b.add(examples, size));
+        sums.put(EXAMPLES, b.add(examples, size));
         // The optimizer once more, reading the averages; its updates become update()'s.
-        Map<String, Node> stepGrads = new LinkedHashMap<>(b.grads), stepUpdates = new LinkedHashMap<>(b.updates);
-        b.grads.clear();
-        b.grads.putAll(averaged);
-        b.updates.clear();
-        addOptimizer(model, b);
-        b.applyUpdates.putAll(b.updates);
-        b.grads.clear();
-        b.grads.putAll(stepGrads);
-        b.updates.clear();
-        b.updates.putAll(stepUpdates);
+        return roles.withAccumulation(sums, optimizer(model, b, averaged).updates());
     }
 
     private static String range(int min, int max) {
@@ -192,9 +223,39 @@ public final class ModelToGraph {
         return Shape.of(out);
     }
 
-    private Node tensor(Expr e) {
-        Node done = built.get(e);
-        if (done != null) return done;
+    /**
+     * The node of an expression, its arguments first (depth-first with an explicit stack: an
+     * unrolled loop makes expressions thousands deep), each expression built once.
+     */
+    private Node tensor(Expr root) {
+        java.util.Deque<Expr> stack = new java.util.ArrayDeque<>();
+        java.util.Set<Expr> expanded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Expr e = stack.peek();
+            if (built.containsKey(e)) {
+                stack.pop();
+            } else if (e instanceof Expr.Call call && expanded.add(e)) {
+                check(call);
+                for (int i = call.args().size() - 1; i >= 0; i--) {
+                    Expr arg = call.args().get(i);
+                    if (isTensor(arg) && !built.containsKey(arg)) stack.push(arg);
+                }
+            } else {
+                stack.pop();
+                built.put(e, node(e));
+            }
+        }
+        return built.get(root);
+    }
+
+    /** Arguments that are tensors, built before their call; numbers, batch and booleans are read by the function itself. */
+    private static boolean isTensor(Expr arg) {
+        return !(arg instanceof Expr.Num) && !(arg instanceof Expr.Batch) && !(arg instanceof Expr.Bool);
+    }
+
+    /** The node of {@code e}, whose tensor arguments are built. */
+    private Node node(Expr e) {
         Node n;
         if (e instanceof Expr.Num num) {
             n = b.at(num.pos()).constant(num.value());
@@ -207,13 +268,15 @@ public final class ModelToGraph {
         } else if (e instanceof Expr.Bool) {
             throw error(e.pos(), "true and false only say keepDims, as the last argument of a reduction");
         } else {
-            n = call((Expr.Call) e);
+            Expr.Call call = (Expr.Call) e;
+            b.at(call.pos()); // the call's own nodes carry its position
+            n = check(call).build(new CallArgs(call));
         }
-        built.put(e, n);
         return n;
     }
 
-    private Node call(Expr.Call call) {
+    /** The function a call names, its argument count checked. */
+    private Functions.Function check(Expr.Call call) {
         Functions.Function f = Functions.ALL.get(call.function());
         if (f == null) {
             throw error(call.pos(), "unknown function '" + call.function() + "'" + Suggestions.didYouMean(call.function(), Functions.ALL.keySet()));
@@ -223,14 +286,7 @@ public final class ModelToGraph {
             throw error(call.pos(), "wrong number of arguments to '" + f.name() + "': expected "
                     + range(f.minArgs(), f.maxArgs()) + ", got " + n + " (" + f.signature() + ")");
         }
-        Functions.Args args = new CallArgs(call);
-        // Arguments first, so that the call's own nodes carry the call's position.
-        for (int i = 0; i < n; i++) {
-            Expr arg = call.args().get(i);
-            if (!(arg instanceof Expr.Num) && !(arg instanceof Expr.Batch) && !(arg instanceof Expr.Bool)) tensor(arg);
-        }
-        b.at(call.pos());
-        return f.build(args);
+        return f;
     }
 
     private CompileException error(SourcePos pos, String message) {

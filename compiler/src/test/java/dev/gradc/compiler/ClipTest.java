@@ -119,15 +119,4 @@ class ClipTest {
         TestModels.feedRandomInputs(t, 2);
         ZeroAllocationTest.assertStepsAllocateNothing(t);
     }
-
-    @Test
-    void badDeclarationsAreErrors() {
-        // line 8 is "    Clip clip = ...;", the call at column 17
-        String model = OptimizerTest.MODEL.replace("OPTIMIZER;", "sgd(0.1);\n    Clip clip = CLIP;");
-        CompileErrorTest.assertError(model.replace("CLIP", "clipNrom(1)"), 8, 17,
-                "unknown gradient clipping 'clipNrom' (did you mean 'clipNorm'?); expected clipNorm(maxNorm) or clipValue(limit)");
-        CompileErrorTest.assertError(model.replace("CLIP", "clipNorm(1, 2)"), 8, 17, "clipNorm takes one number constant, the limit");
-        CompileErrorTest.assertError(model.replace("CLIP", "clipValue(0)"), 8, 27, "clipValue: the limit must be positive, got 0.0");
-        CompileErrorTest.assertError(model.replace("CLIP", "clipNorm(1);\n    Clip again = clipNorm(2)"), 9, 18, "clipNorm is declared twice");
-    }
 }

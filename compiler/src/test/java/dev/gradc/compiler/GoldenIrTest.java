@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The moons model's IR after each stage, compared with the text in src/test/resources/golden.
+ * The moons model after each stage (IR, signature, plan), compared with the text in src/test/resources/golden.
  * Run with {@code -Dgradc.updateGolden=true} to rewrite the expectations, then review the diff.
  */
 class GoldenIrTest {
@@ -28,6 +28,16 @@ class GoldenIrTest {
     @Test
     void moonsTrained() throws IOException {
         check("moons.trained.ir", TestModels.moons(DType.FLOAT32).trained().toString());
+    }
+
+    @Test
+    void moonsSignature() throws IOException {
+        check("moons.signature", TestModels.moons(DType.FLOAT32).signature().format());
+    }
+
+    @Test
+    void moonsPlan() throws IOException {
+        check("moons.plan", TestModels.moons(DType.FLOAT32).plan().toString());
     }
 
     static void check(String name, String actual) throws IOException {

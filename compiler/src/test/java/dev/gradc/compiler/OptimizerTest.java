@@ -263,18 +263,6 @@ class OptimizerTest {
         return compile(declaration, DType.FLOAT64).newTrainer(BATCH, 1);
     }
 
-    @Test
-    void settingsPyTorchRejectsAreErrors() {
-        String line = "    Optimizer opt = ";
-        int column = line.length() + 1;
-        CompileErrorTest.assertError(MODEL.replace("OPTIMIZER", "sgd(0.1, 0, 0, 0, 1)"), 7, column,
-                "sgd: nesterov needs a momentum and zero dampening");
-        CompileErrorTest.assertError(MODEL.replace("OPTIMIZER", "sgd(0.1, 0.9, 0, 0, 0.5)"), 7, column,
-                "sgd: nesterov must be 0 or 1, got 0.5");
-        CompileErrorTest.assertError(MODEL.replace("OPTIMIZER", "adam(0.1, 1)"), 7, column, "adam: beta1 must be below 1, got 1.0");
-        CompileErrorTest.assertError(MODEL.replace("OPTIMIZER", "rmsprop(-0.1)"), 7, column, "rmsprop: lr must be at least 0, got -0.1");
-    }
-
     // The compiled step against the interpreter, on one step (as every op is) and on several,
     // where the state carried from step to step is compared too.
 

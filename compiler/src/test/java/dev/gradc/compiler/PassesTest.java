@@ -68,7 +68,7 @@ class PassesTest {
         List<String> names = c.passes().stream().map(Passes.Stage::pass).toList();
         assertEquals(List.of("dce", "fold", "simplify", "cse"), names);
         assertEquals(Passes.result(c.passes()).toString(), c.optimized().toString());
-        Compilation plain = Compiler.compile(new dev.gradc.dsl.Source("T.grad", TRANSPOSED), Compiler.Options.DEFAULT.withOptimize(false));
+        Compilation plain = Compiler.compile(new dev.gradc.dsl.Source("T.grad", TRANSPOSED), Compiler.Options.DEFAULT.unoptimized());
         assertTrue(plain.passes().isEmpty());
         assertEquals(plain.trained().toString(), plain.optimized().toString());
     }

@@ -42,7 +42,7 @@ class OptimizationTest {
     }
 
     static Compilation compile(Path model, DType dtype, boolean optimize) throws IOException {
-        return Compiler.compile(Source.read(model), Compiler.Options.DEFAULT.withDtype(dtype).withOptimize(optimize));
+        return Compiler.compile(Source.read(model), optimize ? Compiler.Options.DEFAULT.withDtype(dtype) : Compiler.Options.DEFAULT.withDtype(dtype).unoptimized());
     }
 
     @ParameterizedTest

@@ -12,7 +12,7 @@ final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    enum Stage { model, forward, backward, trained, optimized, plan, all }
+    enum Stage { model, forward, backward, trained, optimized, signature, plan, all }
 
     @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
     Path model;
@@ -39,8 +39,12 @@ final class ExplainCommand implements Callable<Integer> {
                 else spec.commandLine().getOut().println("== after " + pass.pass() + ": unchanged");
             }
         }
+        if (stage == Stage.signature || stage == Stage.all) print("signature (what the trainer exposes)", c.signature().format());
         if (stage == Stage.plan || stage == Stage.all) {
-            print("plan", dev.gradc.compiler.emit.Plan.describe(c.optimized(), c.options().optimize(), batch, float64 ? 8 : 4));
+            int bytes = float64 ? 8 : 4;
+            print("plan", c.plan().toString() + String.format(java.util.Locale.ROOT,
+                    "buffers at batch %d: %d arrays, %,d bytes; without memory planning %d arrays, %,d bytes%n", batch,
+                    c.plan().buffers().size(), c.plan().bytes(batch, bytes), c.plan().unplanned().size(), c.plan().unplannedBytes(batch, bytes)));
         }
         return 0;
     }

@@ -6,18 +6,17 @@ import static org.objectweb.asm.Opcodes.ACC_PROTECTED;
 import static org.objectweb.asm.Opcodes.ACC_PUBLIC;
 import static org.objectweb.asm.Opcodes.ACC_STATIC;
 import static org.objectweb.asm.Opcodes.ACC_SUPER;
-import static org.objectweb.asm.Opcodes.V17;
 
-import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.Node;
-import dev.gradc.compiler.ir.Size;
-import dev.gradc.compiler.ops.Leaf;
-import dev.gradc.dsl.Model;
-import dev.gradc.runtime.internal.CompiledTrainer;
+import dev.gradc.compiler.plan.Plan;
 import dev.gradc.runtime.DType;
+import dev.gradc.runtime.TensorInfo;
+import dev.gradc.runtime.internal.CompiledTrainer;
+import dev.gradc.runtime.internal.Signature;
+import dev.gradc.runtime.internal.Storage;
+import dev.gradc.runtime.internal.Workers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Type;
@@ -25,49 +24,54 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 /**
- * Emits one class per model: a subclass of {@link CompiledTrainer} with one primitive array field
- * per buffer (allocated once, in the constructor; optimizer state starts at zero as Java arrays do), one small static method per kernel, and
- * {@code step()}, the outputs and typed convenience methods calling them in schedule order. The
- * {@code .grad} file is the class's SourceFile and kernels carry the model's line numbers.
+ * Emits one class per model from its {@link Plan} and {@link Signature}: a subclass of
+ * {@link CompiledTrainer}, which allocates the plan's buffers from the storage text the constructor
+ * passes it, one small static method per distinct kernel, and the entry points ({@code step()},
+ * the outputs...) calling them in the plan's order. Typed methods ({@code setX}, one per output) come
+ * from the signature. The {@code .grad} file is the class's SourceFile and calls carry the model's
+ * line numbers.
  */
 public final class ClassEmitter {
-    /** Calls per step method before it is split, keeping every method far below HotSpot's 8000-byte limit. */
-    private static final int CALLS_PER_METHOD = 150;
+    /** What the class file looks like beyond the plan: its name, element type, version, interfaces, source file. */
+    public record ClassOptions(String internalName, DType dtype, int classVersion, List<String> interfaces, String sourceFile) {
+        public ClassOptions {
+            interfaces = List.copyOf(interfaces);
+        }
+    }
+
+    /**
+     * Bytes of bytecode per entry-point part before a new part starts: every generated method stays
+     * far below HotSpot's 8,000-byte limit on compiling a method (and the JVM's 64 KiB).
+     */
+    private static final int BYTES_PER_PART = 5000;
+    /** Characters per string constant: modified UTF-8 takes at most 3 bytes a character, a constant 65,535. */
+    private static final int CHARS_PER_CONSTANT = 20000;
     private static final Type BASE = Type.getType(CompiledTrainer.class);
     private static final Type STRING = Type.getType(String.class);
-    private static final Type OBJECT = Type.getType(Object.class);
-    private static final Type WORKERS = Type.getType(dev.gradc.runtime.internal.Workers.class);
-    private static final Type TASK = Type.getType(dev.gradc.runtime.internal.Workers.Task.class);
-    /** Split loops at most: keeps runPart's switch far below the 8000-byte limit. */
-    private static final int MAX_SPLIT_KERNELS = 150;
+    private static final Type WORKERS = Type.getType(Workers.class);
+    private static final Type TASK = Type.getType(Workers.Task.class);
 
-    private final Model model;
-    private final Graph graph;
-    private final Schedule schedule;
-    /** Whether large element-wise loops may be split across threads (with the other optimizations). */
-    private final boolean splitLoops;
-    private final Map<String, Double> hypers;
+    private final Plan plan;
+    private final Signature signature;
+    private final ClassOptions options;
     private final Type self;
     private final Type elem;
     private final Type array;
-    private final DType dtype;
+    /** The field holding every buffer: {@code float[][] floats} or {@code double[][] doubles}. */
+    private final String buffersField;
+    private final Type buffersType;
     private final ClassWriter cw;
-    private int classVersion = V17;
-    private String[] interfaces = new String[0];
-    /** Kernels whose loops the pool splits, by their id in runPart. */
-    private final Map<Node, Integer> splitIds = new java.util.LinkedHashMap<>();
 
-    private ClassEmitter(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype, boolean fusion) {
-        this.model = model;
-        this.graph = graph;
-        this.schedule = new Schedule(graph, fusion);
-        this.splitLoops = fusion;
-        this.hypers = hypers;
-        this.self = Type.getObjectType(internalName);
-        this.dtype = dtype;
-        this.elem = dtype == DType.FLOAT64 ? Type.DOUBLE_TYPE : Type.FLOAT_TYPE;
+    private ClassEmitter(Plan plan, Signature signature, ClassOptions options) {
+        this.plan = plan;
+        this.signature = signature;
+        this.options = options;
+        this.self = Type.getObjectType(options.internalName());
+        this.elem = options.dtype() == DType.FLOAT64 ? Type.DOUBLE_TYPE : Type.FLOAT_TYPE;
         this.array = Type.getType("[" + elem.getDescriptor());
-        this.cw = new ClassWriter(Boolean.getBoolean("gradc.noframes") ? ClassWriter.COMPUTE_MAXS : ClassWriter.COMPUTE_FRAMES) {
+        this.buffersField = options.dtype() == DType.FLOAT64 ? "doubles" : "floats";
+        this.buffersType = Type.getType("[" + array.getDescriptor());
+        this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
                 return "java/lang/Object"; // frames here only merge arrays and this; never load classes
@@ -75,81 +79,52 @@ public final class ClassEmitter {
         };
     }
 
-    /** The class file of a trainer for {@code graph}; {@code internalName} like {@code com/example/Moons}. */
-    public static byte[] emit(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype) {
-        return emit(model, graph, hypers, internalName, dtype, V17, new String[0], true);
-    }
-
-    /** As above, with a class-file version, interfaces to declare (internal names) and whether to fuse loops. */
-    public static byte[] emit(Model model, Graph graph, Map<String, Double> hypers, String internalName, DType dtype,
-                              int classVersion, String[] interfaces, boolean fusion) {
-        ClassEmitter e = new ClassEmitter(model, graph, hypers, internalName, dtype, fusion);
-        e.classVersion = classVersion;
-        e.interfaces = interfaces.clone();
-        return e.emitClass();
+    /** The class file of a trainer running {@code plan} and exposing {@code signature}. */
+    public static byte[] emit(Plan plan, Signature signature, ClassOptions options) {
+        return new ClassEmitter(plan, signature, options).emitClass();
     }
 
     private byte[] emitClass() {
-        java.util.Set<Node> kernels = new java.util.TreeSet<>((x, y) -> Integer.compare(x.id, y.id));
-        kernels.addAll(schedule.step);
-        kernels.addAll(schedule.accumulate);
-        kernels.addAll(schedule.update);
-        kernels.addAll(schedule.evaluate);
-        schedule.outputs.values().forEach(kernels::addAll);
-        for (Node n : kernels) {
-            if (splitLoops && Kernel.splits(n) && splitIds.size() < MAX_SPLIT_KERNELS) splitIds.put(n, splitIds.size());
-        }
-        List<String> declared = new ArrayList<>(List.of(interfaces));
-        if (!splitIds.isEmpty()) declared.add(TASK.getInternalName());
-        cw.visit(classVersion, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, self.getInternalName(), null, BASE.getInternalName(),
-                declared.isEmpty() ? null : declared.toArray(String[]::new));
-        cw.visitSource(model.source().fileName(), null);
-        for (Schedule.Buffer b : schedule.buffers) {
-            cw.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), array.getDescriptor(), null, null).visitEnd();
-        }
+        cw.visit(options.classVersion(), ACC_PUBLIC | ACC_FINAL | ACC_SUPER, self.getInternalName(), null, BASE.getInternalName(),
+                options.interfaces().isEmpty() ? null : options.interfaces().toArray(String[]::new));
+        cw.visitSource(options.sourceFile(), null);
+        text("signature$", signature.format());
+        text("storage$", new Storage(storage(), plan.bindings()).format());
         constructors();
-        for (Node n : kernels) kernel(n);
-        if (!splitIds.isEmpty()) runPart();
-        step();
-        outputs();
+        for (Plan.Kernel k : plan.methods()) kernel(k);
+        for (Plan.EntryPoint e : plan.entryPoints()) entryPoint(e);
+        runOutput();
+        runPart();
         typedMethods();
         cw.visitEnd();
         return cw.toByteArray();
     }
 
-    private String descriptorText() {
-        StringBuilder d = new StringBuilder();
-        d.append("model ").append(model.name()).append('\n');
-        d.append("dtype ").append(dtype == DType.FLOAT64 ? "float64" : "float32").append('\n');
-        for (Model.InputDecl in : model.inputs()) {
-            d.append("input ").append(in.name()).append(' ').append(shapeText(graph.nodes().stream()
-                    .filter(n -> n.op == dev.gradc.compiler.ops.Leaf.INPUT && n.attr.equals(in.name()))
-                    .findFirst().map(n -> n.shape.dims()).orElseThrow())).append('\n');
-        }
-        for (Model.ParamDecl p : model.params()) {
-            d.append("param ").append(p.name()).append(' ')
-                    .append(shapeText(p.shape().stream().mapToInt(Integer::intValue).toArray()))
-                    .append(' ').append(p.init().functionName);
-            for (double a : p.initArgs()) d.append(' ').append(a);
-            d.append('\n');
-        }
-        graph.outputs().forEach((name, n) -> d.append("output ").append(name).append(' ').append(shapeText(n.shape.dims())).append('\n'));
-        hypers.forEach((name, v) -> d.append("hyper ").append(name).append(' ').append(v).append('\n'));
-        for (Node n : graph.nodesOf(Leaf.STATE)) {
-            d.append("state ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims())).append('\n');
-        }
-        for (String name : graph.accumulate().keySet()) d.append("accumulator ").append(name).append('\n');
-        for (Node n : graph.nodesOf(Leaf.MASK)) {
-            d.append("mask ").append(Leaf.bufferName(n)).append(' ').append(shapeText(n.shape.dims()))
-                    .append(' ').append(((Leaf.Mask) n.attr).p()).append('\n');
-        }
-        return d.toString();
+    private List<Storage.Buffer> storage() {
+        List<Storage.Buffer> out = new ArrayList<>();
+        for (Plan.Buffer b : plan.buffers()) out.add(new Storage.Buffer(b.size().coef(), b.size().batchPower()));
+        return out;
     }
 
-    private static String shapeText(int[] dims) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < dims.length; i++) sb.append(i > 0 ? "," : "").append(dims[i] < 0 ? "batch" : Integer.toString(dims[i]));
-        return sb.append(']').toString();
+    /** {@code private static String name()} returning {@code text}, split into constants that each fit a class file's limit. */
+    private void text(String name, String text) {
+        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, name, "()Ljava/lang/String;");
+        if (text.length() <= CHARS_PER_CONSTANT) {
+            g.push(text);
+        } else {
+            Type builder = Type.getType(StringBuilder.class);
+            g.newInstance(builder);
+            g.dup();
+            g.push(text.length());
+            g.invokeConstructor(builder, new Method("<init>", "(I)V"));
+            for (int start = 0; start < text.length(); start += CHARS_PER_CONSTANT) {
+                g.push(text.substring(start, Math.min(text.length(), start + CHARS_PER_CONSTANT)));
+                g.invokeVirtual(builder, new Method("append", builder, new Type[] {STRING}));
+            }
+            g.invokeVirtual(builder, new Method("toString", STRING, new Type[0]));
+        }
+        g.returnValue();
+        g.endMethod();
     }
 
     private void constructors() {
@@ -162,109 +137,169 @@ public final class ClassEmitter {
         byBatch.returnValue();
         byBatch.endMethod();
 
-        // public Model(int maxBatch, long seed): allocate and bind every buffer, then initialize.
+        // public Model(int maxBatch, long seed): the base class allocates, binds and initializes.
         GeneratorAdapter g = method(ACC_PUBLIC, "<init>", "(IJ)V");
         g.loadThis();
-        g.push(descriptorText());
+        g.invokeStatic(self, new Method("signature$", "()Ljava/lang/String;"));
+        g.invokeStatic(self, new Method("storage$", "()Ljava/lang/String;"));
         g.loadArg(0);
-        g.invokeConstructor(BASE, new Method("<init>", "(Ljava/lang/String;I)V"));
-        for (Schedule.Buffer b : schedule.buffers) {
-            Size size = b.size();
-            g.loadThis();
-            g.loadThis();
-            g.push(Math.toIntExact(size.coef()));
-            g.push(size.batchPower());
-            g.invokeVirtual(self, new Method("sized", "(II)I"));
-            g.newArray(elem);
-            g.putField(self, b.field(), array);
-        }
-        bindings().forEach((key, node) -> {
-            g.loadThis();
-            g.push(key);
-            loadBuffer(g, node);
-            g.invokeVirtual(self, new Method("bind", Type.VOID_TYPE, new Type[] {STRING, OBJECT}));
-        });
-        g.loadThis();
         g.loadArg(1);
-        g.invokeVirtual(self, new Method("initialize", "(J)V"));
+        g.invokeConstructor(BASE, new Method("<init>", "(Ljava/lang/String;Ljava/lang/String;IJ)V"));
         g.returnValue();
         g.endMethod();
     }
 
-    /** The named buffers the base class exposes, by their binding keys. */
-    private Map<String, Node> bindings() {
-        Map<String, Node> keys = new java.util.LinkedHashMap<>();
-        for (Node n : graph.nodes()) {
-            if (Leaf.isNamedBuffer(n) && !schedule.isInline(n)) keys.put(n.op.name + " " + Leaf.bufferName(n), n);
+    private void kernel(Plan.Kernel k) {
+        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, k.method(), KernelEmitter.descriptor(k, elem));
+        line(g, k.root());
+        k.root().op.lower(new KernelEmitter(k, g, elem));
+        g.returnValue();
+        g.endMethod();
+    }
+
+    /**
+     * An entry point: {@code step}, {@code accumulate} and {@code update} public, {@code evaluate}
+     * as {@code runEvaluation()}, an output as {@code output$name()}. Its calls run in parts of
+     * bounded size, each its own method, then the copies and the base class's bookkeeping.
+     */
+    private void entryPoint(Plan.EntryPoint e) {
+        String name = e.name().equals("evaluate") ? "runEvaluation" : e.name().startsWith("output ")
+                ? "output$" + e.name().substring("output ".length()) : e.name();
+        List<List<Plan.Call>> parts = parts(e.calls());
+        for (int p = 0; p < parts.size(); p++) {
+            GeneratorAdapter g = method(ACC_PRIVATE, name + "$" + p, "()V");
+            int buffers = loadBuffers(g);
+            for (Plan.Call c : parts.get(p)) call(g, buffers, c);
+            g.returnValue();
+            g.endMethod();
         }
-        graph.grads().forEach((name, n) -> keys.put("grad " + name, n));
-        graph.outputs().forEach((name, n) -> keys.put("output " + name, n));
-        keys.put("loss", graph.loss());
-        keys.put("evalLoss", graph.evalLoss());
-        return keys;
-    }
-
-    private void loadBuffer(GeneratorAdapter g, Node n) {
-        g.loadThis();
-        g.getField(self, schedule.storage.get(n).field(), array);
-    }
-
-    private String kernelName(Node n) {
-        return "k" + n.id + "_" + n.op.name;
-    }
-
-    private int arrayArgs(Node n) {
-        return 1 + schedule.kernelArgs(n).size();
-    }
-
-    private void kernel(Node n) {
-        GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, kernelName(n), kernelDescriptor(n));
-        line(g, n);
-        n.op.emit(new Kernel(n, g, elem, schedule.kernelArgs(n), schedule.fusedInto::containsKey, splitIds.containsKey(n)));
+        int access = e.name().equals("evaluate") ? ACC_PROTECTED : e.name().startsWith("output ") ? ACC_PRIVATE : ACC_PUBLIC;
+        GeneratorAdapter g = method(access, name, "()V");
+        if (e.drawsMasks()) {
+            g.loadThis();
+            g.invokeVirtual(self, new Method("refreshMasks", "()V"));
+        }
+        for (int p = 0; p < parts.size(); p++) {
+            g.loadThis();
+            g.invokeVirtual(self, new Method(name + "$" + p, "()V"));
+        }
+        if (!e.copies().isEmpty()) {
+            int buffers = loadBuffers(g);
+            for (Plan.Copy c : e.copies()) {
+                // System.arraycopy(from, 0, to, 0, to.length)
+                buffer(g, buffers, c.from());
+                g.push(0);
+                buffer(g, buffers, c.to());
+                g.push(0);
+                buffer(g, buffers, c.to());
+                g.arrayLength();
+                g.invokeStatic(Type.getType(System.class), new Method("arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V"));
+            }
+        }
+        if (e.clearsAccumulators()) {
+            g.loadThis();
+            g.invokeVirtual(self, new Method("clearAccumulators", "()V"));
+        }
         g.returnValue();
         g.endMethod();
     }
 
-    private String kernelDescriptor(Node n) {
-        return Kernel.descriptor(elem, arrayArgs(n), Kernel.usesWorkers(n), splitIds.containsKey(n));
+    /** Calls in consecutive parts whose bytecode stays under {@link #BYTES_PER_PART}. */
+    private static List<List<Plan.Call>> parts(List<Plan.Call> calls) {
+        List<List<Plan.Call>> parts = new ArrayList<>();
+        List<Plan.Call> part = new ArrayList<>();
+        int bytes = 0;
+        for (Plan.Call c : calls) {
+            int size = 16 + 6 * (1 + c.args().size()); // the buffers (aload, push, aaload each), batch, pool, invoke, line
+            if (!part.isEmpty() && bytes + size > BYTES_PER_PART) {
+                parts.add(part);
+                part = new ArrayList<>();
+                bytes = 0;
+            }
+            part.add(c);
+            bytes += size;
+        }
+        if (!part.isEmpty() || parts.isEmpty()) parts.add(part);
+        return parts;
     }
 
-    /** A kernel call: direct, or for a split loop through the pool ({@code Workers.run(workers, this, id)}). */
-    private void call(GeneratorAdapter g, Node n) {
-        if (splitIds.containsKey(n)) {
-            line(g, n);
+    /** Loads {@code this.floats} (or doubles) into a new local; returns it. */
+    private int loadBuffers(GeneratorAdapter g) {
+        int local = g.newLocal(buffersType);
+        g.loadThis();
+        g.getField(BASE, buffersField, buffersType);
+        g.storeLocal(local);
+        return local;
+    }
+
+    private void buffer(GeneratorAdapter g, int buffers, int index) {
+        g.loadLocal(buffers);
+        g.push(index);
+        g.arrayLoad(array);
+    }
+
+    /** A kernel call: direct, or for a split loop through the pool ({@code Workers.run(workers, loopParts, id)}). */
+    private void call(GeneratorAdapter g, int buffers, Plan.Call c) {
+        line(g, c.kernel().root());
+        if (c.splitId() >= 0) {
             g.loadThis();
             g.getField(BASE, "workers", WORKERS);
             g.loadThis();
-            g.push(splitIds.get(n));
+            g.getField(BASE, "loopParts", TASK);
+            g.push(c.splitId());
             g.invokeStatic(WORKERS, new Method("run", Type.VOID_TYPE, new Type[] {WORKERS, TASK, Type.INT_TYPE}));
             return;
         }
-        invokeKernel(g, n);
+        invoke(g, buffers, c, false);
     }
 
-    /** Loads a kernel's buffers and the batch (and the pool, for a product) and calls it. */
-    private void invokeKernel(GeneratorAdapter g, Node n) {
-        line(g, n);
-        loadBuffer(g, n);
-        for (Node in : schedule.kernelArgs(n)) loadBuffer(g, in);
+    /** Loads a call's buffers and the batch (the pool for a product; part and parts for a split loop) and invokes its kernel. */
+    private void invoke(GeneratorAdapter g, int buffers, Plan.Call c, boolean part) {
+        Plan.Kernel k = c.kernel();
+        buffer(g, buffers, c.out());
+        for (int a : c.args()) buffer(g, buffers, a);
         g.loadThis();
         g.getField(BASE, "batch", Type.INT_TYPE);
-        if (Kernel.usesWorkers(n)) {
+        if (k.pool()) {
             g.loadThis();
-            g.getField(BASE, "workers", Type.getType(dev.gradc.runtime.internal.Workers.class));
+            g.getField(BASE, "workers", WORKERS);
         }
-        if (splitIds.containsKey(n)) {
-            g.loadArg(1); // part
-            g.loadArg(2); // parts
+        if (k.splits()) {
+            if (part) {
+                g.loadArg(1); // part
+                g.loadArg(2); // parts
+            } else {
+                g.push(0);
+                g.push(1);
+            }
         }
-        g.invokeStatic(self, new Method(kernelName(n), kernelDescriptor(n)));
+        g.invokeStatic(self, new Method(k.method(), KernelEmitter.descriptor(k, elem)));
+    }
+
+    /** {@code runOutput(i)}: output i's entry point. */
+    private void runOutput() {
+        GeneratorAdapter g = method(ACC_PROTECTED, "runOutput", "(I)V");
+        List<TensorInfo> outputs = signature.outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            Label next = new Label();
+            g.loadArg(0);
+            g.push(i);
+            g.ifICmp(GeneratorAdapter.NE, next);
+            g.loadThis();
+            g.invokeVirtual(self, new Method("output$" + outputs.get(i).name(), "()V"));
+            g.returnValue();
+            g.mark(next);
+        }
+        g.returnValue();
+        g.endMethod();
     }
 
     /** {@code runPart(id, part, parts)}: the pool's entry into split loop {@code id}. */
     private void runPart() {
-        GeneratorAdapter g = method(ACC_PUBLIC, "runPart", "(III)V");
-        List<Node> split = new ArrayList<>(splitIds.keySet());
+        List<Plan.Call> split = plan.splitCalls();
+        if (split.isEmpty()) return;
+        GeneratorAdapter g = method(ACC_PROTECTED, "runPart", "(III)V");
+        int buffers = loadBuffers(g);
         Label[] cases = new Label[split.size()];
         for (int i = 0; i < cases.length; i++) cases[i] = new Label();
         Label done = new Label();
@@ -272,7 +307,7 @@ public final class ClassEmitter {
         g.visitTableSwitchInsn(0, cases.length - 1, done, cases);
         for (int i = 0; i < cases.length; i++) {
             g.mark(cases[i]);
-            invokeKernel(g, split.get(i));
+            invoke(g, buffers, split.get(i), true);
             g.goTo(done);
         }
         g.mark(done);
@@ -286,89 +321,10 @@ public final class ClassEmitter {
         g.visitLineNumber(n.pos.line(), here);
     }
 
-    /** {@code step()}: every kernel of the training step in order, split into parts if long. */
-    private void step() {
-        boolean masks = !graph.nodesOf(Leaf.MASK).isEmpty();
-        GeneratorAdapter evaluation = method(ACC_PROTECTED, "runEvaluation", "()V");
-        for (Node n : schedule.evaluate) call(evaluation, n);
-        evaluation.returnValue();
-        evaluation.endMethod();
-        entryPoint("step", schedule.step, graph.updates(), masks, null);
-        if (graph.accumulate().isEmpty()) return;
-        entryPoint("accumulate", schedule.accumulate, graph.accumulate(), masks, null);
-        entryPoint("update", schedule.update, graph.applyUpdates(), false, "clearAccumulators");
-    }
-
-    /**
-     * A public no-argument method running {@code calls} in order (split into parts if long): after
-     * drawing dropout masks if asked, before {@code finish} on the base class if given.
-     */
-    private void entryPoint(String name, List<Node> calls, Map<String, Node> updates, boolean masks, String finish) {
-        int parts = Math.max(1, (calls.size() + CALLS_PER_METHOD - 1) / CALLS_PER_METHOD);
-        for (int part = 0; part < parts; part++) {
-            GeneratorAdapter g = method(ACC_PRIVATE, name + "$" + part, "()V");
-            for (Node n : calls.subList(part * CALLS_PER_METHOD, Math.min(calls.size(), (part + 1) * CALLS_PER_METHOD))) {
-                call(g, n);
-            }
-            g.returnValue();
-            g.endMethod();
-        }
-        GeneratorAdapter g = method(ACC_PUBLIC, name, "()V");
-        if (masks) {
-            g.loadThis();
-            g.invokeVirtual(self, new Method("refreshMasks", "()V"));
-        }
-        for (int part = 0; part < parts; part++) {
-            g.loadThis();
-            g.invokeVirtual(self, new Method(name + "$" + part, "()V"));
-        }
-        schedule.copiedUpdates(updates).forEach((value, target) -> {
-            // System.arraycopy(value, 0, target, 0, target.length)
-            loadBuffer(g, value);
-            g.push(0);
-            loadBuffer(g, target);
-            g.push(0);
-            loadBuffer(g, target);
-            g.arrayLength();
-            g.invokeStatic(Type.getType(System.class), new Method("arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V"));
-        });
-        if (finish != null) {
-            g.loadThis();
-            g.invokeVirtual(self, new Method(finish, "()V"));
-        }
-        g.returnValue();
-        g.endMethod();
-    }
-
-    /** {@code runOutput(i)} and one {@code output$name()} per output. */
-    private void outputs() {
-        List<String> names = new ArrayList<>(schedule.outputs.keySet());
-        for (String name : names) {
-            GeneratorAdapter g = method(ACC_PRIVATE, "output$" + name, "()V");
-            for (Node n : schedule.outputs.get(name)) call(g, n);
-            g.returnValue();
-            g.endMethod();
-        }
-        GeneratorAdapter g = method(ACC_PROTECTED, "runOutput", "(I)V");
-        for (int i = 0; i < names.size(); i++) {
-            Label next = new Label();
-            g.loadArg(0);
-            g.push(i);
-            g.ifICmp(GeneratorAdapter.NE, next);
-            g.loadThis();
-            g.invokeVirtual(self, new Method("output$" + names.get(i), "()V"));
-            g.returnValue();
-            g.mark(next);
-        }
-        g.returnValue();
-        g.endMethod();
-    }
-
-    /** {@code setX(float[])} per input and {@code float[] predict()} per output. */
+    /** {@code setX(float[])} per input and {@code float[] predict()} per output, named by the signature. */
     private void typedMethods() {
-        for (int i = 0; i < model.inputs().size(); i++) {
-            String name = model.inputs().get(i).name();
-            GeneratorAdapter g = method(ACC_PUBLIC, "set" + Character.toUpperCase(name.charAt(0)) + name.substring(1),
+        for (int i = 0; i < signature.inputs().size(); i++) {
+            GeneratorAdapter g = method(ACC_PUBLIC, Signature.setter(signature.inputs().get(i).name()),
                     Type.getMethodDescriptor(Type.VOID_TYPE, array));
             g.loadThis();
             g.push(i);
@@ -377,12 +333,12 @@ public final class ClassEmitter {
             g.returnValue();
             g.endMethod();
         }
-        List<String> names = new ArrayList<>(graph.outputs().keySet());
-        for (int i = 0; i < names.size(); i++) {
-            GeneratorAdapter g = method(ACC_PUBLIC, names.get(i), Type.getMethodDescriptor(array));
+        for (TensorInfo out : signature.outputs()) {
+            GeneratorAdapter g = method(ACC_PUBLIC, out.name(), Type.getMethodDescriptor(array));
             g.loadThis();
-            g.invokeVirtual(self, new Method("output$" + names.get(i), "()V"));
-            loadBuffer(g, graph.outputs().get(names.get(i)));
+            g.invokeVirtual(self, new Method("output$" + out.name(), "()V"));
+            int buffers = loadBuffers(g);
+            buffer(g, buffers, plan.bindings().get(Storage.key("output", out.name())));
             g.returnValue();
             g.endMethod();
         }

@@ -17,10 +17,8 @@ import dev.gradc.dsl.Source;
 import dev.gradc.dsl.SourcePos;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Appends nodes to a graph. Structurally equal nodes are made once (hash-consing), so a helper
@@ -38,15 +36,6 @@ public final class GraphBuilder {
     private boolean interning = true;
     private SourcePos pos = SourcePos.UNKNOWN;
 
-    public Node loss;
-    /** The loss with dropout off, as outputs see the model. */
-    public Node evalLoss;
-    public final Map<String, Node> outputs = new LinkedHashMap<>();
-    public final Map<String, Node> grads = new LinkedHashMap<>();
-    public final Map<String, Node> updates = new LinkedHashMap<>();
-    public final Map<String, Node> accumulate = new LinkedHashMap<>();
-    public final Map<String, Node> applyUpdates = new LinkedHashMap<>();
-
     public GraphBuilder(Source source, String modelName) {
         this.source = source;
         this.modelName = modelName;
@@ -62,11 +51,17 @@ public final class GraphBuilder {
     public Node copy(Node old, List<Node> inputs) {
         at(old.pos);
         if (old.inputs.isEmpty()) return make(old.op, old.attr, old.shape);
-        return apply(old.op, old.attr, inputs.toArray(Node[]::new));
+        return make(old.op, old.attr, shapeOf(old.op, old.attr, inputs), inputs.toArray(Node[]::new));
     }
 
-    public Graph graph() {
-        return new Graph(modelName, nodes, loss, outputs, grads, updates, accumulate, applyUpdates, evalLoss);
+    /** The nodes made so far, with the roles some of them play. */
+    public Graph graph(Roles roles) {
+        return new Graph(modelName, nodes, roles);
+    }
+
+    /** The nodes made so far, in order. */
+    public List<Node> nodes() {
+        return java.util.Collections.unmodifiableList(nodes);
     }
 
     public Source source() {
@@ -83,21 +78,29 @@ public final class GraphBuilder {
         return pos;
     }
 
-    public Node apply(Op op, Object attr, Node... inputs) {
+    /** {@code op} applied to {@code inputs}; an input whose shape the op rejects is a positioned error. */
+    public <A extends Attr> Node apply(Op<A> op, A attr, Node... inputs) {
         if (op instanceof Elementwise) inputs = absorbBroadcasts(op, attr, inputs);
+        return make(op, attr, shapeOf(op, attr, List.of(inputs)), inputs);
+    }
+
+    /** An op without an attribute applied to {@code inputs}. */
+    public Node apply(Op<Attr.None> op, Node... inputs) {
+        return apply(op, Attr.NONE, inputs);
+    }
+
+    private Shape shapeOf(Op<?> op, Attr attr, List<Node> inputs) {
         List<Shape> shapes = new ArrayList<>();
         for (Node in : inputs) shapes.add(in.shape);
-        Shape shape;
         try {
-            shape = op.shape(shapes, attr);
+            return op.shapeOf(shapes, attr);
         } catch (ShapeException e) {
             throw new CompileException(source, pos, e.getMessage());
         }
-        return make(op, attr, shape, inputs);
     }
 
     /** Element-wise ops broadcast their inputs themselves: an explicit broadcast that changes nothing about the result is dropped. */
-    private static Node[] absorbBroadcasts(Op op, Object attr, Node[] inputs) {
+    private static <A extends Attr> Node[] absorbBroadcasts(Op<A> op, A attr, Node[] inputs) {
         Node[] out = inputs.clone();
         for (int i = 0; i < out.length; i++) {
             if (out[i].op != Broadcast.OP) continue;
@@ -109,7 +112,7 @@ public final class GraphBuilder {
                 after.add(without[k].shape);
             }
             try {
-                if (op.shape(after, attr).equals(op.shape(before, attr))) out = without;
+                if (op.shapeOf(after, attr).equals(op.shapeOf(before, attr))) out = without;
             } catch (ShapeException e) {
                 // keep the broadcast
             }
@@ -117,7 +120,8 @@ public final class GraphBuilder {
         return out;
     }
 
-    private Node make(Op op, Object attr, Shape shape, Node... inputs) {
+    private Node make(Op<?> op, Attr attr, Shape shape, Node... inputs) {
+        checkSize(shape);
         List<Object> key = new ArrayList<>();
         key.add(op);
         key.add(attr);
@@ -131,26 +135,53 @@ public final class GraphBuilder {
         return n;
     }
 
+    /** A tensor must fit a Java array: an error at the position of what declared or computed it. */
+    private void checkSize(Shape shape) {
+        Size size;
+        try {
+            size = shape.size();
+        } catch (ArithmeticException e) {
+            throw new CompileException(source, pos, "a tensor of shape " + shape + " has more elements than a long counts; "
+                    + "a tensor holds at most " + String.format(java.util.Locale.ROOT, "%,d", Shape.MAX_ELEMENTS));
+        }
+        if (size.coef() > Shape.MAX_ELEMENTS) {
+            throw new CompileException(source, pos, String.format(java.util.Locale.ROOT,
+                    "a tensor of shape %s has %,d elements%s; a tensor holds at most %,d", shape, size.coef(),
+                    size.batchPower() > 0 ? " per example" : "", Shape.MAX_ELEMENTS));
+        }
+    }
+
     // Leaves
 
     public Node input(String name, Shape shape) {
-        return make(Leaf.INPUT, name, shape);
+        return make(Leaf.INPUT, new Leaf.Named(name), shape);
     }
 
-    public Node param(String name, Shape shape) {
-        return make(Leaf.PARAM, name, shape);
+    public Node param(Leaf.Param param, Shape shape) {
+        return make(Leaf.PARAM, param, shape);
     }
 
-    public Node hyper(String name) {
-        return make(Leaf.HYPER, name, Shape.SCALAR);
+    /** A hyper-parameter the host may change between steps, with its initial value. */
+    public Node hyper(String name, double initial) {
+        return make(Leaf.HYPER, new Leaf.Hyper(name, initial), Shape.SCALAR);
     }
 
     public Node constant(double value) {
-        return make(Leaf.CONST, value, Shape.SCALAR);
+        return make(Leaf.CONST, new Attr.Real(value), Shape.SCALAR);
     }
 
     public Node count(Size size) {
-        return size.isConstant() ? constant(size.coef()) : make(Leaf.COUNT, size, Shape.SCALAR);
+        return size.isConstant() ? constant(size.coef()) : make(Leaf.COUNT, new Leaf.Count(size), Shape.SCALAR);
+    }
+
+    /** A zero-initialized state buffer the step updates (optimizer state, gradient sums). */
+    public Node state(String name, Shape shape) {
+        return make(Leaf.STATE, new Leaf.State(name, shape), shape);
+    }
+
+    /** A dropout mask, drawn by the trainer before every training step. */
+    public Node mask(String name, Shape shape, double p) {
+        return make(Leaf.MASK, new Leaf.Mask(name, shape, p), shape);
     }
 
     // Element-wise
@@ -158,94 +189,94 @@ public final class GraphBuilder {
     public Node add(Node a, Node b) {
         if (isConstant(b, 0) && a.shape.equals(resultShape(a, b))) return a;
         if (isConstant(a, 0) && b.shape.equals(resultShape(a, b))) return b;
-        return apply(Elementwise.ADD_OP, null, a, b);
+        return apply(Elementwise.ADD_OP, a, b);
     }
 
     public Node sub(Node a, Node b) {
         if (isConstant(b, 0) && a.shape.equals(resultShape(a, b))) return a;
-        return apply(Elementwise.SUB_OP, null, a, b);
+        return apply(Elementwise.SUB_OP, a, b);
     }
 
     public Node mul(Node a, Node b) {
         if (isConstant(b, 1) && a.shape.equals(resultShape(a, b))) return a;
         if (isConstant(a, 1) && b.shape.equals(resultShape(a, b))) return b;
-        return apply(Elementwise.MUL_OP, null, a, b);
+        return apply(Elementwise.MUL_OP, a, b);
     }
 
     public Node div(Node a, Node b) {
         if (isConstant(b, 1) && a.shape.equals(resultShape(a, b))) return a;
-        return apply(Elementwise.DIV_OP, null, a, b);
+        return apply(Elementwise.DIV_OP, a, b);
     }
 
     public Node neg(Node a) {
         if (a.op == Elementwise.NEG_OP) return a.input(0);
-        return apply(Elementwise.NEG_OP, null, a);
+        return apply(Elementwise.NEG_OP, a);
     }
 
     public Node relu(Node a) {
-        return apply(Elementwise.RELU_OP, null, a);
+        return apply(Elementwise.RELU_OP, a);
     }
 
     public Node tanh(Node a) {
-        return apply(Elementwise.TANH_OP, null, a);
+        return apply(Elementwise.TANH_OP, a);
     }
 
     public Node exp(Node a) {
-        return apply(Elementwise.EXP_OP, null, a);
+        return apply(Elementwise.EXP_OP, a);
     }
 
     public Node log(Node a) {
-        return apply(Elementwise.LOG_OP, null, a);
+        return apply(Elementwise.LOG_OP, a);
     }
 
     public Node sigmoid(Node a) {
-        return apply(Elementwise.SIGMOID_OP, null, a);
+        return apply(Elementwise.SIGMOID_OP, a);
     }
 
     public Node sign(Node a) {
-        return apply(Elementwise.SIGN_OP, null, a);
+        return apply(Elementwise.SIGN_OP, a);
     }
 
     public Node sin(Node a) {
-        return apply(Elementwise.SIN_OP, null, a);
+        return apply(Elementwise.SIN_OP, a);
     }
 
     public Node cos(Node a) {
-        return apply(Elementwise.COS_OP, null, a);
+        return apply(Elementwise.COS_OP, a);
     }
 
     public Node pow(Node a, double exponent) {
         if (exponent == 1) return a;
-        return apply(Elementwise.POW_OP, exponent, a);
+        return apply(Elementwise.POW_OP, new Attr.Real(exponent), a);
     }
 
     /** a^b with a tensor exponent. */
     public Node powt(Node a, Node b) {
-        return apply(Elementwise.POWT_OP, null, a, b);
+        return apply(Elementwise.POWT_OP, a, b);
     }
 
     public Node gt(Node a, Node b) {
-        return apply(Elementwise.GT_OP, null, a, b);
+        return apply(Elementwise.GT_OP, a, b);
     }
 
     public Node ge(Node a, Node b) {
-        return apply(Elementwise.GE_OP, null, a, b);
+        return apply(Elementwise.GE_OP, a, b);
     }
 
     public Node lt(Node a, Node b) {
-        return apply(Elementwise.LT_OP, null, a, b);
+        return apply(Elementwise.LT_OP, a, b);
     }
 
     public Node le(Node a, Node b) {
-        return apply(Elementwise.LE_OP, null, a, b);
+        return apply(Elementwise.LE_OP, a, b);
     }
 
     public Node where(Node mask, Node a, Node b) {
-        return apply(Elementwise.WHERE_OP, null, mask, a, b);
+        return apply(Elementwise.WHERE_OP, mask, a, b);
     }
 
     public Node maximum(Node a, Node b) {
-        return apply(Elementwise.MAXIMUM_OP, null, a, b);
+        return apply(Elementwise.MAXIMUM_OP, a, b);
     }
 
     // Structure
@@ -273,7 +304,7 @@ public final class GraphBuilder {
         if (identity) return a;
         List<Integer> p = new ArrayList<>();
         for (int axis : perm) p.add(axis);
-        return apply(Transpose.OP, p, a);
+        return apply(Transpose.OP, new Transpose.Perm(p), a);
     }
 
     /** Indices [start, end) of one axis. */
@@ -288,21 +319,21 @@ public final class GraphBuilder {
     }
 
     public Node concat(int axis, Node... inputs) {
-        return inputs.length == 1 ? inputs[0] : apply(Concat.OP, axis, inputs);
+        return inputs.length == 1 ? inputs[0] : apply(Concat.OP, new Attr.Axis(axis), inputs);
     }
 
     /** The numbers 0..n-1. */
     public Node iota(int n) {
-        return apply(Iota.OP, n);
+        return apply(Iota.OP, new Attr.Length(n));
     }
 
     /** The same value, with no gradient flowing through it. */
     public Node detach(Node a) {
-        return apply(Elementwise.DETACH_OP, null, a);
+        return apply(Elementwise.DETACH_OP, a);
     }
 
     public Node argmax(Node a, int axis) {
-        return apply(ArgMax.OP, axis, a);
+        return apply(ArgMax.OP, new Attr.Axis(axis), a);
     }
 
     public Node reshape(Node a, Shape shape) {
@@ -329,7 +360,7 @@ public final class GraphBuilder {
     }
 
     private static boolean isConstant(Node n, double value) {
-        return n.op == Leaf.CONST && Objects.equals(n.attr, value);
+        return n.op == Leaf.CONST && Leaf.CONST.attr(n).value() == value;
     }
 
     private static Shape resultShape(Node a, Node b) {

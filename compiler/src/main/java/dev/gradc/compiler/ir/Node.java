@@ -10,14 +10,14 @@ import java.util.List;
  */
 public final class Node {
     public final int id;
-    public final Op op;
-    /** The op's static parameters (an axis list, a constant, a name...); a value type or null. */
-    public final Object attr;
+    public final Op<?> op;
+    /** The op's static parameters, of the type the op declares. */
+    public final Attr attr;
     public final List<Node> inputs;
     public final Shape shape;
     public final SourcePos pos;
 
-    Node(int id, Op op, Object attr, List<Node> inputs, Shape shape, SourcePos pos) {
+    Node(int id, Op<?> op, Attr attr, List<Node> inputs, Shape shape, SourcePos pos) {
         this.id = id;
         this.op = op;
         this.attr = attr;

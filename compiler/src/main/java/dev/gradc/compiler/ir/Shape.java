@@ -1,14 +1,19 @@
 package dev.gradc.compiler.ir;
 
+import dev.gradc.runtime.TensorInfo;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A static tensor shape. A dimension is a positive size or {@link #BATCH}, the symbolic batch
- * dimension bound when the trainer is constructed. Broadcasting follows NumPy.
+ * dimension bound when the trainer is constructed. Broadcasting follows NumPy. A shape is also the
+ * attribute of the ops that produce one (reshape, broadcast).
  */
-public final class Shape {
-    public static final int BATCH = -1;
+public final class Shape implements Attr {
+    /** The batch dimension: the runtime's one representation of it, from the language to the trainer. */
+    public static final int BATCH = TensorInfo.BATCH;
+    /** The most elements a tensor may have: a Java array's limit. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     public static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
@@ -116,11 +121,6 @@ public final class Shape {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < dims.length; i++) {
-            if (i > 0) sb.append(", ");
-            sb.append(dims[i] == BATCH ? "batch" : Integer.toString(dims[i]));
-        }
-        return sb.append(']').toString();
+        return TensorInfo.format(dims);
     }
 }

@@ -17,8 +17,9 @@ public record Size(long coef, int batchPower) {
         return new Size(n, 0);
     }
 
+    /** The product; an ArithmeticException past a long's range (a shape no array could hold anyway). */
     public Size times(Size other) {
-        return new Size(coef * other.coef, batchPower + other.batchPower);
+        return new Size(Math.multiplyExact(coef, other.coef), batchPower + other.batchPower);
     }
 
     public boolean isConstant() {

@@ -1,6 +1,6 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -13,17 +13,17 @@ import java.util.List;
  * The index of the largest element along one axis (the first, on ties), as a number. For outputs
  * such as a predicted class: it has no gradient, and a loss may not depend on it.
  */
-public final class ArgMax extends Op {
+public final class ArgMax extends Op<Attr.Axis> {
     public static final ArgMax OP = new ArgMax();
 
     private ArgMax() {
-        super("argmax");
+        super("argmax", Attr.Axis.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
+    public Shape shape(List<Shape> inputs, Attr.Axis attr) {
         Shape in = inputs.get(0);
-        int axis = (Integer) attr;
+        int axis = attr.axis();
         if (axis < 0 || axis >= in.rank()) throw new ShapeException("argmax: axis " + axis + " is out of range for shape " + in);
         List<Integer> dims = new ArrayList<>();
         for (int d = 0; d < in.rank(); d++) if (d != axis) dims.add(in.dim(d));
@@ -38,7 +38,7 @@ public final class ArgMax extends Op {
     @Override
     public void eval(Node node, double[][] in, int batch, double[] out) {
         int[] dims = node.input(0).shape.at(batch);
-        int axis = (Integer) node.attr;
+        int axis = attr(node).axis();
         int outer = 1, inner = 1, n = dims[axis];
         for (int d = 0; d < axis; d++) outer *= dims[d];
         for (int d = axis + 1; d < dims.length; d++) inner *= dims[d];
@@ -59,12 +59,7 @@ public final class ArgMax extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
-        k.argmax((Integer) k.node().attr);
-    }
-
-    @Override
-    public String attrText(Object attr) {
-        return "[axis=" + attr + "]";
+    public void lower(Lowering l) {
+        l.argmax(attr(l.node()).axis());
     }
 }

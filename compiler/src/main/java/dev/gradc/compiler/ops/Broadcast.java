@@ -1,6 +1,5 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -8,16 +7,15 @@ import dev.gradc.compiler.ir.ShapeException;
 import java.util.List;
 
 /** Repeats a tensor along broadcast dimensions to a target shape. Its gradient sums them back. */
-public final class Broadcast extends Op {
+public final class Broadcast extends Op<Shape> {
     public static final Broadcast OP = new Broadcast();
 
     private Broadcast() {
-        super("broadcast");
+        super("broadcast", Shape.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
-        Shape target = (Shape) attr;
+    public Shape shape(List<Shape> inputs, Shape target) {
         if (!target.equals(Shape.broadcast(inputs.get(0), target))) {
             throw new ShapeException("broadcast: shape " + inputs.get(0) + " does not broadcast to " + target);
         }
@@ -25,7 +23,7 @@ public final class Broadcast extends Op {
     }
 
     @Override
-    public String attrText(Object attr) {
+    public String attrText(dev.gradc.compiler.ir.Attr attr) {
         return attr.toString();
     }
 
@@ -40,7 +38,7 @@ public final class Broadcast extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
-        k.pointwise(s -> s.load(0));
+    public void lower(Lowering l) {
+        l.pointwise(Scalar.in(0));
     }
 }

@@ -1,6 +1,6 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -10,16 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Tensors joined along one axis (the attribute). Each input's gradient is its slice of the output's. */
-public final class Concat extends Op {
+public final class Concat extends Op<Attr.Axis> {
     public static final Concat OP = new Concat();
 
     private Concat() {
-        super("concat");
+        super("concat", Attr.Axis.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
-        int axis = (Integer) attr;
+    public Shape shape(List<Shape> inputs, Attr.Axis attr) {
+        int axis = attr.axis();
         Shape first = inputs.get(0);
         if (axis < 0 || axis >= first.rank()) throw new ShapeException("concat: axis " + axis + " is out of range for shape " + first);
         int[] dims = first.dims();
@@ -35,7 +35,7 @@ public final class Concat extends Op {
 
     @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
-        int axis = (Integer) node.attr, start = 0;
+        int axis = attr(node).axis(), start = 0;
         List<Node> grads = new ArrayList<>();
         for (Node in : node.inputs) {
             grads.add(b.slice(grad, axis, start, start + in.shape.dim(axis)));
@@ -46,7 +46,7 @@ public final class Concat extends Op {
 
     @Override
     public void eval(Node node, double[][] in, int batch, double[] out) {
-        int axis = (Integer) node.attr, start = 0;
+        int axis = attr(node).axis(), start = 0;
         int[] outStrides = Strided.concrete(node.shape.strides(), batch);
         for (int k = 0; k < in.length; k++) {
             Shape s = node.input(k).shape;
@@ -58,19 +58,14 @@ public final class Concat extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
+    public void lower(Lowering k) {
         Node node = k.node();
-        int axis = (Integer) node.attr, start = 0;
+        int axis = attr(node).axis(), start = 0;
         Size[] outStrides = node.shape.strides();
         for (int i = 0; i < node.inputs.size(); i++) {
             Shape s = node.input(i).shape;
             k.copyBlock(i, Slice.sizes(s), outStrides, outStrides[axis].times(Size.of(start)), s.strides(), Size.of(0));
             start += s.dim(axis);
         }
-    }
-
-    @Override
-    public String attrText(Object attr) {
-        return "[axis=" + attr + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradc.compiler.ops;
 
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -53,30 +54,23 @@ public final class Functions {
         ALL.put(name, new Function(name, minArgs, maxArgs, signature, body));
     }
 
-    private static void elementwise(Elementwise op) {
+    private static void elementwise(Elementwise<Attr.None> op) {
         String params = op.arity == 1 ? "x" : op.arity == 2 ? "a, b" : "mask, a, b";
         define(op.name, op.arity, op.arity, op.name + "(" + params + ")", a -> {
             Node[] in = new Node[op.arity];
             for (int i = 0; i < in.length; i++) in[i] = a.tensor(i);
-            return a.builder().apply(op, null, in);
+            return a.builder().apply(op, in);
         });
     }
 
     static {
-        for (Elementwise op : List.of(Elementwise.ADD_OP, Elementwise.SUB_OP, Elementwise.MUL_OP, Elementwise.DIV_OP,
-                Elementwise.NEG_OP, Elementwise.MAXIMUM_OP, Elementwise.MINIMUM_OP, Elementwise.ABS_OP, Elementwise.SIGN_OP,
-                Elementwise.RELU_OP, Elementwise.TANH_OP, Elementwise.SIGMOID_OP, Elementwise.SOFTPLUS_OP,
-                Elementwise.GELU_OP, Elementwise.EXP_OP, Elementwise.LOG_OP, Elementwise.LOG1P_OP, Elementwise.SQRT_OP,
-                Elementwise.SQUARE_OP, Elementwise.SIN_OP, Elementwise.COS_OP, Elementwise.GT_OP, Elementwise.GE_OP,
-                Elementwise.LT_OP, Elementwise.LE_OP, Elementwise.EQ_OP, Elementwise.NE_OP, Elementwise.WHERE_OP)) {
-            elementwise(op);
-        }
+        for (Elementwise<Attr.None> op : Elementwise.functions()) elementwise(op);
         define("pow", 2, 2, "pow(x, exponent), the exponent a constant or a tensor", a -> a.expr(1) instanceof Expr.Num
                 ? a.builder().pow(a.tensor(0), a.number(1)) : a.builder().powt(a.tensor(0), a.tensor(1)));
         define("leakyRelu", 1, 2, "leakyRelu(x) or leakyRelu(x, slope)", a ->
-                a.builder().apply(Elementwise.LEAKY_RELU_OP, a.count() > 1 ? a.number(1) : 0.01, a.tensor(0)));
+                a.builder().apply(Elementwise.LEAKY_RELU_OP, new Attr.Real(a.count() > 1 ? a.number(1) : 0.01), a.tensor(0)));
         define("elu", 1, 2, "elu(x) or elu(x, alpha)", a ->
-                a.builder().apply(Elementwise.ELU_OP, a.count() > 1 ? a.number(1) : 1.0, a.tensor(0)));
+                a.builder().apply(Elementwise.ELU_OP, new Attr.Real(a.count() > 1 ? a.number(1) : 1.0), a.tensor(0)));
         define("clamp", 3, 3, "clamp(x, lo, hi)", a -> {
             if (a.number(1) > a.number(2)) throw a.error(1, "clamp: lo " + a.number(1) + " is above hi " + a.number(2));
             return a.builder().apply(Elementwise.CLAMP_OP, new Elementwise.Bounds(a.number(1), a.number(2)), a.tensor(0));
@@ -137,9 +131,13 @@ public final class Functions {
             double p = a.number(1);
             if (!(p >= 0 && p < 1)) throw a.error(1, "dropout: p must be in [0, 1), got " + p);
             if (!a.training() || p == 0) return x;
-            return a.builder().mul(x, a.builder().apply(Leaf.MASK, new Leaf.Mask(a.newMaskName(), x.shape, p)));
+            return a.builder().mul(x, a.builder().mask(a.newMaskName(), x.shape, p));
         });
-        define("oneHot", 2, 2, "oneHot(labels, classes)", a -> oneHot(a.builder(), a.tensor(0), a.integer(1)));
+        define("oneHot", 2, 2, "oneHot(labels, classes)", a -> {
+            int classes = a.integer(1);
+            if (classes < 1) throw a.error(1, "oneHot: the number of classes must be a positive int, got " + classes);
+            return oneHot(a.builder(), a.tensor(0), classes);
+        });
 
         define("sum", 1, 9, "sum(x), sum(x, axes...), sum(x, axes..., keepDims)", a -> reduce(a, Reduce.SUM));
         define("max", 1, 9, "max(x), max(x, axes...), max(x, axes..., keepDims)", a -> reduce(a, Reduce.MAX));
@@ -180,7 +178,7 @@ public final class Functions {
             Node centered = b.sub(x, mean(b, x, last, true));
             Node variance = mean(b, b.mul(centered, centered), last, true);
             Node eps = b.constant(a.count() > 3 ? a.number(3) : 1e-5);
-            Node normalized = b.div(centered, b.apply(Elementwise.SQRT_OP, null, b.add(variance, eps)));
+            Node normalized = b.div(centered, b.apply(Elementwise.SQRT_OP, b.add(variance, eps)));
             return b.add(b.mul(normalized, a.tensor(1)), a.tensor(2));
         });
 
@@ -192,14 +190,14 @@ public final class Functions {
         });
         define("l1", 2, 2, "l1(prediction, target)", a -> {
             GraphBuilder b = a.builder();
-            return meanAll(b, b.apply(Elementwise.ABS_OP, null, b.sub(a.tensor(0), a.tensor(1))));
+            return meanAll(b, b.apply(Elementwise.ABS_OP, b.sub(a.tensor(0), a.tensor(1))));
         });
         // huber: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)
         define("huber", 2, 3, "huber(prediction, target) or huber(prediction, target, delta)", a -> {
             GraphBuilder b = a.builder();
             double delta = a.count() > 2 ? a.number(2) : 1.0;
             Node d = b.sub(a.tensor(0), a.tensor(1));
-            Node abs = b.apply(Elementwise.ABS_OP, null, d);
+            Node abs = b.apply(Elementwise.ABS_OP, d);
             Node quadratic = b.mul(b.constant(0.5), b.mul(d, d));
             Node linear = b.mul(b.constant(delta), b.sub(abs, b.constant(0.5 * delta)));
             return meanAll(b, b.where(b.le(abs, b.constant(delta)), quadratic, linear));
@@ -213,7 +211,7 @@ public final class Functions {
         define("binaryCrossEntropyWithLogits", 2, 2, "binaryCrossEntropyWithLogits(logits, targets)", a -> {
             GraphBuilder b = a.builder();
             Node x = a.tensor(0);
-            return meanAll(b, b.sub(b.apply(Elementwise.SOFTPLUS_OP, null, x), b.mul(x, a.tensor(1))));
+            return meanAll(b, b.sub(b.apply(Elementwise.SOFTPLUS_OP, x), b.mul(x, a.tensor(1))));
         });
         // logSumExp(logits) - logits[label], never log(softmax)
         define("crossEntropy", 2, 2, "crossEntropy(logits [batch, classes], labels [batch])", a -> {
@@ -234,7 +232,7 @@ public final class Functions {
         int[] dims = new int[labels.shape.rank() + 1];
         System.arraycopy(labels.shape.dims(), 0, dims, 0, labels.shape.rank());
         dims[dims.length - 1] = 1;
-        return b.apply(Elementwise.EQ_OP, null, b.reshape(labels, Shape.of(dims)), b.iota(classes));
+        return b.apply(Elementwise.EQ_OP, b.reshape(labels, Shape.of(dims)), b.iota(classes));
     }
 
     static Node mean(GraphBuilder b, Node x, List<Integer> axes, boolean keepDims) {

@@ -1,22 +1,22 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
 import java.util.List;
 
 /** The numbers 0, 1, ..., n-1 (n the attribute): class indices, for oneHot. No inputs, no gradient. */
-public final class Iota extends Op {
+public final class Iota extends Op<Attr.Length> {
     public static final Iota OP = new Iota();
 
     private Iota() {
-        super("iota");
+        super("iota", Attr.Length.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
-        return Shape.of((Integer) attr);
+    public Shape shape(List<Shape> inputs, Attr.Length attr) {
+        return Shape.of(attr.length());
     }
 
     @Override
@@ -30,7 +30,7 @@ public final class Iota extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
-        k.iota();
+    public void lower(Lowering l) {
+        l.iota();
     }
 }

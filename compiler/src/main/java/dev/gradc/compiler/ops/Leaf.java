@@ -1,75 +1,109 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
 import dev.gradc.compiler.ir.Size;
+import dev.gradc.runtime.internal.Initializer;
 import java.util.List;
 
 /**
- * Nodes without inputs. Inputs, parameters and hyper-parameters are buffers the host or the
- * optimizer fills; constants and counts are scalars the kernels that read them inline.
+ * Nodes without inputs. Inputs, parameters, hyper-parameters, state and masks are buffers the host,
+ * the optimizer or the trainer fills, each named; constants and counts are scalars the kernels that
+ * read them inline. A leaf's attribute carries all it is (a parameter its initializer, a
+ * hyper-parameter its initial value), so the graph alone says what a trainer exposes.
  */
-public final class Leaf extends Op {
-    /** Fed by the host each step; attribute: its name. */
-    public static final Leaf INPUT = new Leaf("input");
-    /** A trainable tensor; attribute: its name. */
-    public static final Leaf PARAM = new Leaf("param");
-    /** A scalar the host may change between steps, such as the learning rate; attribute: its name. */
-    public static final Leaf HYPER = new Leaf("hyper");
+public final class Leaf<A extends Attr> extends Op<A> {
+    /** Fed by the host each step. */
+    public static final Leaf<Named> INPUT = new Leaf<>("input", Named.class);
+    /** A trainable tensor and how it is initialized. */
+    public static final Leaf<Param> PARAM = new Leaf<>("param", Param.class);
+    /** A scalar the host may change between steps, such as the learning rate. */
+    public static final Leaf<Hyper> HYPER = new Leaf<>("hyper", Hyper.class);
     /**
-     * Optimizer state such as a momentum buffer or a step count: zero when the trainer is built,
-     * then updated in place by every step like a parameter, but not trainable and not saved with
-     * the parameters. Attribute: a {@link State}, named like {@code w1.momentum} (the dot keeps
+     * Optimizer state such as a momentum buffer or a step count, and the sums of gradient
+     * accumulation: zero when the trainer is built, then updated in place like a parameter, but not
+     * trainable and not saved with the parameters. Named like {@code w1.momentum} (the dot keeps
      * state names apart from parameter, input and hyper-parameter names).
      */
-    public static final Leaf STATE = new Leaf("state");
+    public static final Leaf<State> STATE = new Leaf<>("state", State.class);
     /**
      * A dropout mask: 0 with probability p, else 1/(1-p), drawn afresh by the trainer before every
      * step from its seeded generator. Only training graphs have masks (outputs run without dropout).
-     * Attribute: a {@link Mask}.
      */
-    public static final Leaf MASK = new Leaf("mask");
-    /** A scalar constant; attribute: its value (Double). */
-    public static final Leaf CONST = new Leaf("const");
-    /** A scalar element count such as {@code batch*16}, for means; attribute: the {@link Size}. */
-    public static final Leaf COUNT = new Leaf("count");
+    public static final Leaf<Mask> MASK = new Leaf<>("mask", Mask.class);
+    /** A scalar constant. */
+    public static final Leaf<Attr.Real> CONST = new Leaf<>("const", Attr.Real.class);
+    /** A scalar element count such as {@code batch*16}, for means. */
+    public static final Leaf<Count> COUNT = new Leaf<>("count", Count.class);
 
-    /** A state leaf's attribute: its shape rides along because a leaf has no inputs to infer it from. */
-    public record State(String name, Shape shape) {
+    /** A buffer that has a name: inputs, parameters, hyper-parameters, state, masks. */
+    public interface Buffer extends Attr {
+        String name();
+    }
+
+    public record Named(String name) implements Buffer {
         @Override
         public String toString() {
             return name;
         }
     }
 
-    /** A mask leaf's attribute. */
-    public record Mask(String name, Shape shape, double p) {
+    /** A parameter: its name and initializer, with the initializer's scalar arguments. */
+    public record Param(String name, Initializer init, List<Double> args) implements Buffer {
+        public Param {
+            args = List.copyOf(args);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A hyper-parameter and the value it starts at. */
+    public record Hyper(String name, double initial) implements Buffer {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A state leaf: its shape rides along because a leaf has no inputs to infer it from. */
+    public record State(String name, Shape shape) implements Buffer {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    public record Mask(String name, Shape shape, double p) implements Buffer {
         @Override
         public String toString() {
             return name + " p=" + p;
         }
     }
 
-    private Leaf(String name) {
-        super(name);
+    public record Count(Size size) implements Attr {
+        @Override
+        public String toString() {
+            return size.toString();
+        }
     }
 
-    /** A zero-initialized state buffer; made through {@link GraphBuilder#apply}, which takes its shape from the attribute. */
-    public static Node state(GraphBuilder b, String name, Shape shape) {
-        return b.apply(STATE, new State(name, shape));
+    private Leaf(String name, Class<A> attrType) {
+        super(name, attrType);
     }
 
-    /** Inputs, parameters, hyper-parameters and state: leaves the host or the step writes, each its own named buffer. */
+    /** Inputs, parameters, hyper-parameters, state and masks: leaves the host or the step writes, each its own named buffer. */
     public static boolean isNamedBuffer(Node n) {
-        return n.op == INPUT || n.op == PARAM || n.op == HYPER || n.op == STATE || n.op == MASK;
+        return n.attr instanceof Buffer && n.op instanceof Leaf;
     }
 
     /** The name of a {@linkplain #isNamedBuffer named buffer}. */
     public static String bufferName(Node n) {
-        if (n.attr instanceof State s) return s.name();
-        return n.attr instanceof Mask m ? m.name() : (String) n.attr;
+        return ((Buffer) n.attr).name();
     }
 
     /** Constants and counts are read in place by the kernels that use them; they need no buffer. */
@@ -79,13 +113,11 @@ public final class Leaf extends Op {
 
     /** The value of an inline scalar for a batch size. */
     public static double scalarValue(Node node, int batch) {
-        return node.op == CONST ? (Double) node.attr : ((Size) node.attr).at(batch);
+        return node.op == CONST ? CONST.attr(node).value() : COUNT.attr(node).size().at(batch);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
-        if (this == STATE) return ((State) attr).shape();
-        if (this == MASK) return ((Mask) attr).shape();
+    public Shape shape(List<Shape> inputs, A attr) {
         throw new IllegalStateException("a leaf's shape is given when it is created");
     }
 
@@ -101,13 +133,13 @@ public final class Leaf extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
+    public void lower(Lowering l) {
         if (!isInlineScalar()) throw new IllegalStateException(name + " nodes are bound, not computed");
-        k.fillScalar();
+        l.storeScalar();
     }
 
     @Override
-    public String attrText(Object attr) {
+    public String attrText(Attr attr) {
         return " " + attr;
     }
 }

@@ -1,6 +1,6 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -14,12 +14,10 @@ import java.util.List;
  * materializing a transpose. An operand may carry a leading batch of matrices ({@code [B, m, k]});
  * a 2-D operand is then shared by every matrix of the batch.
  */
-public final class MatMul extends Op {
+public final class MatMul extends Op<MatMul.Transpose> {
     public static final MatMul OP = new MatMul();
 
-    public record Transpose(boolean a, boolean b) {
-        public static final Transpose NONE = new Transpose(false, false);
-
+    public record Transpose(boolean a, boolean b) implements Attr {
         @Override
         public String toString() {
             return (a ? "T" : "N") + (b ? "T" : "N");
@@ -27,11 +25,11 @@ public final class MatMul extends Op {
     }
 
     private MatMul() {
-        super("matmul");
+        super("matmul", Transpose.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
+    public Shape shape(List<Shape> inputs, Transpose t) {
         Shape a = inputs.get(0), b = inputs.get(1);
         if (a.rank() < 2 || a.rank() > 3 || b.rank() < 2 || b.rank() > 3) {
             throw new ShapeException("matmul: expected matrices (2-D) or batches of them (3-D), got " + a + " and " + b);
@@ -39,7 +37,6 @@ public final class MatMul extends Op {
         if (a.rank() == 3 && b.rank() == 3 && a.dim(0) != b.dim(0)) {
             throw new ShapeException("matmul: batch sizes differ (" + a + " x " + b + ")");
         }
-        Transpose t = (Transpose) attr;
         int m = rows(a, t.a()), k = cols(a, t.a()), k2 = rows(b, t.b()), n = cols(b, t.b());
         if (k != k2) {
             throw new ShapeException("matmul: inner dimensions differ (" + a + " x " + b + ": " + dim(k) + " vs " + dim(k2) + ")");
@@ -65,7 +62,7 @@ public final class MatMul extends Op {
     // C = op(A)·op(B):  d op(A) = G·op(B)ᵀ,  d op(B) = op(A)ᵀ·G; a stored transpose flips the product.
     @Override
     public List<Node> vjp(GraphBuilder f, Node node, Node g) {
-        Transpose t = (Transpose) node.attr;
+        Transpose t = attr(node);
         Node a = node.input(0), b = node.input(1);
         Node da = t.a() ? f.matmul(b, g, t.b(), true) : f.matmul(g, b, false, !t.b());
         Node db = t.b() ? f.matmul(g, a, true, t.a()) : f.matmul(a, g, !t.a(), false);
@@ -74,7 +71,7 @@ public final class MatMul extends Op {
 
     @Override
     public void eval(Node node, double[][] in, int batch, double[] out) {
-        Transpose t = (Transpose) node.attr;
+        Transpose t = attr(node);
         Shape as = node.input(0).shape, bs = node.input(1).shape;
         int[] a = as.at(batch), b = bs.at(batch);
         int m = rows(Shape.of(a), t.a()), k = cols(Shape.of(a), t.a()), n = cols(Shape.of(b), t.b());
@@ -95,7 +92,7 @@ public final class MatMul extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
-        k.matmul((Transpose) k.node().attr);
+    public void lower(Lowering l) {
+        l.matmul(attr(l.node()));
     }
 }

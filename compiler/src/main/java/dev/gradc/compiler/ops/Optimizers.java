@@ -61,56 +61,59 @@ public final class Optimizers {
 
     public static final List<String> CLIPS = List.of("clipNorm", "clipValue");
 
+    /** What an optimizer adds to a graph: the gradients it reads (after clipping) and its updates, by buffer name. */
+    public record Result(Map<String, Node> grads, Map<String, Node> updates) {}
+
     /**
-     * Appends {@code opt}'s updates to the graph, given the declared value of every hyper-parameter
-     * (in declaration order, defaults filled in), after clipping the gradients as {@code clips}
-     * say. Returns the hyper-parameters that exist at run time with their initial values. A value
-     * PyTorch would reject is an IllegalArgumentException.
+     * Appends {@code opt}'s updates to the graph for {@code grads} (parameter name to gradient),
+     * given the declared value of every hyper-parameter (in declaration order, defaults filled in),
+     * after clipping the gradients as {@code clips} say. Hyper-parameters that exist at run time
+     * become {@link Leaf#HYPER} leaves holding their initial values. A value PyTorch would reject is
+     * an IllegalArgumentException.
      */
-    public static Map<String, Double> build(Optimizer opt, Map<String, Double> declared, List<Clip> clips, GraphBuilder b) {
-        Context c = new Context(opt.name(), declared, b);
+    public static Result build(Optimizer opt, Map<String, Double> declared, List<Clip> clips, GraphBuilder b, Map<String, Node> grads) {
+        Context c = new Context(opt.name(), declared, b, new LinkedHashMap<>(grads));
         for (Hyper h : opt.hypers()) {
             double v = declared.get(h.name());
             if (!(v >= 0)) throw c.error(h.name() + " must be at least 0, got " + v);
             if (h.kind() == Kind.SWITCH && v != 0 && v != 1) throw c.error(h.name() + " must be 0 or 1, got " + v);
             if (h.kind() == Kind.VALUE || (h.kind() == Kind.OPTIONAL && v != 0)) {
                 c.values.put(h.name(), v);
-                c.hypers.put(h.name(), b.hyper(h.name()));
+                c.hypers.put(h.name(), b.hyper(h.name(), v));
             }
         }
         SourcePos at = b.pos();
         for (Clip clip : clips) {
-            c.values.put(clip.function(), clip.limit());
             b.at(clip.pos());
-            clip(b, clip.function(), b.hyper(clip.function()));
+            clip(b, clip.function(), b.hyper(clip.function(), clip.limit()), c.grads);
         }
         b.at(at);
         opt.rule().build(c);
-        return c.values;
+        return new Result(c.grads, c.updates);
     }
 
     /**
      * Replaces the gradients by clipped ones, which the optimizer then reads and the trainer's
      * gradient views show (as after PyTorch's in-place clip_grad_norm_ / clip_grad_value_).
      */
-    private static void clip(GraphBuilder b, String function, Node limit) {
+    private static void clip(GraphBuilder b, String function, Node limit, Map<String, Node> grads) {
         if (function.equals("clipNorm")) {
             // By global norm, as torch.nn.utils.clip_grad_norm_ but without its 1e-6, so that the
             // clipped norm is exactly clipNorm (a zero norm gives clipNorm/0 = inf and a factor of 1):
             //   norm = sqrt(sum over parameters of sum(grad^2));   grad = grad * min(1, clipNorm/norm)
             Node squares = null;
-            for (Node g : b.grads.values()) {
+            for (Node g : grads.values()) {
                 Node s = b.sum(b.mul(g, g), java.util.stream.IntStream.range(0, g.shape.rank()).boxed().toList(), false);
                 squares = squares == null ? s : b.add(squares, s);
             }
             if (squares == null) return;
             Node norm = sqrt(b, squares);
-            Node factor = b.apply(Elementwise.MINIMUM_OP, null, b.constant(1), b.div(limit, norm));
-            b.grads.replaceAll((name, g) -> b.mul(g, factor));
+            Node factor = b.apply(Elementwise.MINIMUM_OP, b.constant(1), b.div(limit, norm));
+            grads.replaceAll((name, g) -> b.mul(g, factor));
         } else {
             // By value, as torch.nn.utils.clip_grad_value_:   grad = min(max(grad, -clipValue), clipValue)
             Node low = b.neg(limit);
-            b.grads.replaceAll((name, g) -> b.apply(Elementwise.MINIMUM_OP, null, b.maximum(g, low), limit));
+            grads.replaceAll((name, g) -> b.apply(Elementwise.MINIMUM_OP, b.maximum(g, low), limit));
         }
     }
 
@@ -230,7 +233,7 @@ public final class Optimizers {
     }
 
     private static Node sqrt(GraphBuilder b, Node x) {
-        return b.apply(Elementwise.SQRT_OP, null, x);
+        return b.apply(Elementwise.SQRT_OP, x);
     }
 
     interface ParamRule {
@@ -245,11 +248,15 @@ public final class Optimizers {
         /** Hyper-parameters that exist at run time, with their initial values and leaves. */
         final Map<String, Double> values = new LinkedHashMap<>();
         final Map<String, Node> hypers = new LinkedHashMap<>();
+        /** The gradients the updates read (clipped in place of the raw ones), and the updates by buffer name. */
+        final Map<String, Node> grads;
+        final Map<String, Node> updates = new LinkedHashMap<>();
 
-        Context(String name, Map<String, Double> declared, GraphBuilder b) {
+        Context(String name, Map<String, Double> declared, GraphBuilder b, Map<String, Node> grads) {
             this.name = name;
             this.declared = declared;
             this.b = b;
+            this.grads = grads;
         }
 
         /** A run-time hyper-parameter. */
@@ -270,7 +277,7 @@ public final class Optimizers {
         }
 
         Node state(String stateName, Shape shape) {
-            return Leaf.state(b, stateName, shape);
+            return b.state(stateName, shape);
         }
 
         /** A scalar state counting steps: returns its new value, 1 during the first step. */
@@ -281,7 +288,7 @@ public final class Optimizers {
         }
 
         void update(String leaf, Node value) {
-            b.updates.put(leaf, value);
+            updates.put(leaf, value);
         }
 
         /** PyTorch's (coupled) weight decay: grad + weightDecay*p, or grad when it is compiled out. */
@@ -292,9 +299,8 @@ public final class Optimizers {
         /** Every parameter that has a gradient, in declaration order. */
         void forEachParam(ParamRule rule) {
             Map<String, Node> params = new LinkedHashMap<>();
-            for (Node p : b.graph().nodesOf(Leaf.PARAM)) params.put((String) p.attr, p);
-            Map<String, Node> grads = new LinkedHashMap<>(b.grads);
-            grads.forEach((param, grad) -> rule.build(param, params.get(param), grad));
+            for (Node p : b.nodes()) if (p.op == Leaf.PARAM) params.put(Leaf.bufferName(p), p);
+            new LinkedHashMap<>(grads).forEach((param, grad) -> rule.build(param, params.get(param), grad));
         }
 
         IllegalArgumentException error(String message) {

@@ -1,6 +1,6 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -14,13 +14,13 @@ import java.util.List;
  * broadcasts back; that of a max or min goes to the elements equal to the result, shared equally
  * among ties.
  */
-public final class Reduce extends Op {
+public final class Reduce extends Op<Reduce.Axes> {
     public static final Reduce SUM = new Reduce("sum", 0);
     public static final Reduce MAX = new Reduce("max", Double.NEGATIVE_INFINITY);
     public static final Reduce MIN = new Reduce("min", Double.POSITIVE_INFINITY);
 
     /** Axes are non-negative and sorted. */
-    public record Axes(List<Integer> axes, boolean keepDims) {
+    public record Axes(List<Integer> axes, boolean keepDims) implements Attr {
         public Axes {
             axes = List.copyOf(axes);
         }
@@ -37,7 +37,7 @@ public final class Reduce extends Op {
     public final double identity;
 
     private Reduce(String name, double identity) {
-        super(name);
+        super(name, Axes.class);
         this.identity = identity;
     }
 
@@ -46,9 +46,8 @@ public final class Reduce extends Op {
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
+    public Shape shape(List<Shape> inputs, Axes a) {
         Shape in = inputs.get(0);
-        Axes a = (Axes) attr;
         for (int axis : a.axes()) {
             if (axis < 0 || axis >= in.rank()) throw new ShapeException(name + ": axis " + axis + " is out of range for shape " + in);
         }
@@ -70,12 +69,12 @@ public final class Reduce extends Op {
     @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
         Node x = node.input(0);
-        Axes axes = (Axes) node.attr;
+        Axes axes = attr(node);
         Shape kept = keptShape(x.shape, axes);
         // A scalar gradient broadcasts as it is; otherwise the reduced axes come back as size 1 first.
         Node g = grad.shape.rank() == 0 ? grad : b.reshape(grad, kept);
         if (this == SUM) return List.of(b.broadcast(g, x.shape));
-        Node hit = b.apply(Elementwise.EQ_OP, null, x, b.reshape(node, kept)); // 1 at the max (or min)
+        Node hit = b.apply(Elementwise.EQ_OP, x, b.reshape(node, kept)); // 1 at the max (or min)
         Node ties = b.sum(hit, axes.axes(), true);
         return List.of(b.mul(hit, b.div(g, ties)));
     }
@@ -83,15 +82,14 @@ public final class Reduce extends Op {
     @Override
     public void eval(Node node, double[][] in, int batch, double[] out) {
         Shape x = node.input(0).shape;
-        Shape kept = keptShape(x, (Axes) node.attr);
+        Shape kept = keptShape(x, attr(node));
         int[][] strides = {Strided.concrete(kept.broadcastStrides(x), batch), Strided.concrete(x.strides(), batch)};
         Arrays.fill(out, identity);
         Strided.run(x.at(batch), strides, (o, i) -> out[o] = combine(out[o], in[0][i[0]]));
     }
 
     @Override
-    public void emit(Kernel k) {
-        Shape x = k.node().input(0).shape;
-        k.reduce(this, x, keptShape(x, (Axes) k.node().attr));
+    public void lower(Lowering l) {
+        l.reduce(this, keptShape(l.node().input(0).shape, attr(l.node())));
     }
 }

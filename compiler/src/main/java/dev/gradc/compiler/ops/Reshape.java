@@ -1,6 +1,5 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -8,17 +7,16 @@ import dev.gradc.compiler.ir.ShapeException;
 import java.util.List;
 
 /** The same elements, row-major, under another shape. Lowered as an alias of its input's buffer. */
-public final class Reshape extends Op {
+public final class Reshape extends Op<Shape> {
     public static final Reshape OP = new Reshape();
 
     private Reshape() {
-        super("reshape");
+        super("reshape", Shape.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
+    public Shape shape(List<Shape> inputs, Shape target) {
         Shape in = inputs.get(0);
-        Shape target = (Shape) attr;
         if (!in.size().equals(target.size())) {
             throw new ShapeException("reshape: cannot reshape " + in + " (" + in.size() + " elements) to "
                     + target + " (" + target.size() + " elements)");
@@ -27,7 +25,7 @@ public final class Reshape extends Op {
     }
 
     @Override
-    public String attrText(Object attr) {
+    public String attrText(dev.gradc.compiler.ir.Attr attr) {
         return attr.toString();
     }
 
@@ -42,7 +40,7 @@ public final class Reshape extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
+    public void lower(Lowering l) {
         throw new IllegalStateException("reshape is an alias of its input and has no kernel");
     }
 }

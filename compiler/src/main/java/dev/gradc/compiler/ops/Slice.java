@@ -1,6 +1,6 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -13,12 +13,12 @@ import java.util.List;
  * is the gradient's shape of it: the slice placed back at [start, end) of a zero tensor of the
  * original shape. Each is the other's gradient.
  */
-public final class Slice extends Op {
+public final class Slice extends Op<Slice.Range> {
     public static final Slice SLICE = new Slice("slice");
     public static final Slice UNSLICE = new Slice("unslice");
 
     /** {@code full} is the size of the axis in the unsliced tensor. */
-    public record Range(int axis, int start, int end, int full) {
+    public record Range(int axis, int start, int end, int full) implements Attr {
         @Override
         public String toString() {
             return "axis=" + axis + " " + start + ":" + end + " of " + full;
@@ -26,13 +26,12 @@ public final class Slice extends Op {
     }
 
     private Slice(String name) {
-        super(name);
+        super(name, Range.class);
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
+    public Shape shape(List<Shape> inputs, Range r) {
         Shape in = inputs.get(0);
-        Range r = (Range) attr;
         if (r.axis() < 0 || r.axis() >= in.rank()) throw new ShapeException(name + ": axis " + r.axis() + " is out of range for shape " + in);
         if (in.dim(r.axis()) == Shape.BATCH) throw new ShapeException(name + ": cannot slice the batch dimension of " + in);
         int[] dims = in.dims();
@@ -50,7 +49,7 @@ public final class Slice extends Op {
 
     @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
-        Range r = (Range) node.attr;
+        Range r = attr(node);
         return List.of(this == SLICE ? b.unslice(grad, r) : b.slice(grad, r.axis(), r.start(), r.end()));
     }
 
@@ -62,7 +61,7 @@ public final class Slice extends Op {
 
     @Override
     public void eval(Node node, double[][] in, int batch, double[] out) {
-        Range r = (Range) node.attr;
+        Range r = attr(node);
         Shape small = this == SLICE ? node.shape : node.input(0).shape, big = this == SLICE ? node.input(0).shape : node.shape;
         int[] bigStrides = Strided.concrete(big.strides(), batch), smallStrides = Strided.concrete(small.strides(), batch);
         int offset = r.start() * bigStrides[r.axis()];
@@ -74,15 +73,15 @@ public final class Slice extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
+    public void lower(Lowering k) {
         Node node = k.node();
-        Range r = (Range) node.attr;
+        Range r = attr(node);
         if (this == SLICE) {
             Shape in = node.input(0).shape;
             k.copyBlock(0, sizes(node.shape), node.shape.strides(), Size.of(0), in.strides(), in.strides()[r.axis()].times(Size.of(r.start())));
         } else {
             Shape in = node.input(0).shape;
-            k.zeroOutput();
+            k.fill(0);
             k.copyBlock(0, sizes(in), node.shape.strides(), node.shape.strides()[r.axis()].times(Size.of(r.start())), in.strides(), Size.of(0));
         }
     }

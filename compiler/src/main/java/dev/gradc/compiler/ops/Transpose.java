@@ -1,6 +1,6 @@
 package dev.gradc.compiler.ops;
 
-import dev.gradc.compiler.emit.Kernel;
+import dev.gradc.compiler.ir.Attr;
 import dev.gradc.compiler.ir.GraphBuilder;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Shape;
@@ -9,17 +9,29 @@ import dev.gradc.compiler.ir.Size;
 import java.util.List;
 
 /** Axes permuted: output axis i is input axis perm[i] (the attribute). Its gradient permutes back. */
-public final class Transpose extends Op {
+public final class Transpose extends Op<Transpose.Perm> {
     public static final Transpose OP = new Transpose();
 
     private Transpose() {
-        super("transpose");
+        super("transpose", Perm.class);
+    }
+
+    /** Output axis i is input axis {@code perm.get(i)}. */
+    public record Perm(List<Integer> perm) implements Attr {
+        public Perm {
+            perm = List.copyOf(perm);
+        }
+
+        @Override
+        public String toString() {
+            return perm.toString();
+        }
     }
 
     @Override
-    public Shape shape(List<Shape> inputs, Object attr) {
+    public Shape shape(List<Shape> inputs, Perm attr) {
         Shape in = inputs.get(0);
-        List<Integer> perm = perm(attr);
+        List<Integer> perm = attr.perm();
         boolean[] seen = new boolean[in.rank()];
         if (perm.size() != in.rank()) throw new ShapeException("transpose: " + perm + " does not permute the axes of " + in);
         int[] dims = new int[in.rank()];
@@ -32,15 +44,10 @@ public final class Transpose extends Op {
         return Shape.of(dims);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Integer> perm(Object attr) {
-        return (List<Integer>) attr;
-    }
-
     /** Strides for reading the input in the output's index order. */
     static Size[] inputStrides(Node node) {
         Size[] own = node.input(0).shape.strides();
-        List<Integer> perm = perm(node.attr);
+        List<Integer> perm = OP.attr(node).perm();
         Size[] out = new Size[perm.size()];
         for (int i = 0; i < out.length; i++) out[i] = own[perm.get(i)];
         return out;
@@ -48,7 +55,7 @@ public final class Transpose extends Op {
 
     @Override
     public List<Node> vjp(GraphBuilder b, Node node, Node grad) {
-        List<Integer> perm = perm(node.attr);
+        List<Integer> perm = attr(node).perm();
         int[] inverse = new int[perm.size()];
         for (int i = 0; i < inverse.length; i++) inverse[perm.get(i)] = i;
         return List.of(b.transpose(grad, inverse));
@@ -61,12 +68,12 @@ public final class Transpose extends Op {
     }
 
     @Override
-    public void emit(Kernel k) {
-        k.copyStrided(inputStrides(k.node()));
+    public void lower(Lowering l) {
+        l.copyStrided(inputStrides(l.node()));
     }
 
     @Override
-    public String attrText(Object attr) {
-        return perm(attr).toString();
+    public String attrText(Attr attr) {
+        return attr.toString();
     }
 }

@@ -39,10 +39,10 @@ public final class Passes {
         return stages.get(stages.size() - 1).graph();
     }
 
-    /** Keeps a pass's result with the nodes it left unused dropped, so stages print with dense ids and compare as text. */
+    /** Keeps a pass's result with the nodes it left unused dropped, so stages print with dense ids and compare node by node. */
     private static Graph record(List<Stage> stages, String name, Graph before, Graph after) {
         Graph compact = eliminateDeadCode(after);
-        stages.add(new Stage(name, compact, !compact.toString().equals(before.toString())));
+        stages.add(new Stage(name, compact, !compact.sameAs(before)));
         return compact;
     }
 
@@ -60,7 +60,7 @@ public final class Passes {
         return Rewrite.rebuild(g, false, (b, old, in) -> {
             if (old.op instanceof Elementwise && !in.isEmpty() && in.stream().allMatch(n -> n.op == Leaf.CONST)) {
                 double[][] values = new double[in.size()][];
-                for (int i = 0; i < values.length; i++) values[i] = new double[] {(Double) in.get(i).attr};
+                for (int i = 0; i < values.length; i++) values[i] = new double[] {Leaf.CONST.attr(in.get(i)).value()};
                 double[] out = new double[1];
                 old.op.eval(old, values, 1, out);
                 return b.at(old.pos).constant(out[0]);
@@ -94,7 +94,7 @@ public final class Passes {
                 if (x.shape.equals(old.shape)) return x;
                 return b.at(old.pos).reshape(x, old.shape);
             } else if (old.op == MatMul.OP) {
-                MatMul.Transpose t = (MatMul.Transpose) old.attr;
+                MatMul.Transpose t = MatMul.OP.attr(old);
                 Node a = in.get(0), c = in.get(1);
                 boolean ta = t.a(), tb = t.b();
                 if (isMatrixTranspose(a)) { a = a.input(0); ta = !ta; }
@@ -111,11 +111,11 @@ public final class Passes {
     }
 
     private static boolean isConst(Node n, double value) {
-        return n.op == Leaf.CONST && (Double) n.attr == value;
+        return n.op == Leaf.CONST && Leaf.CONST.attr(n).value() == value;
     }
 
     /** A transpose of a 2-D matrix: what a product's flag can stand for. */
     private static boolean isMatrixTranspose(Node n) {
-        return n.op == Transpose.OP && n.shape.rank() == 2 && n.attr.equals(List.of(1, 0));
+        return n.op == Transpose.OP && n.shape.rank() == 2 && Transpose.OP.attr(n).perm().equals(List.of(1, 0));
     }
 }

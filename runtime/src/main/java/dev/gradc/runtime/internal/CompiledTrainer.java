@@ -16,52 +16,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The base class of generated trainers. The generated subclass allocates its buffers, binds the
- * named ones here, and supplies {@code step()} and the outputs' kernels; everything a host does by
- * name (views, hyper-parameters, checkpoints) lives here, in plain Java.
- *
- * <p>The model's interface comes as a descriptor text, one declaration per line:
- * <pre>
- * model Moons
- * dtype float32
- * input x [batch,2]
- * param w1 [2,16] uniform -1.0 1.0
- * output predict [batch]
- * hyper lr 1.0
- * state w1.momentum [2,16]
- * </pre>
+ * The base class of generated trainers; for generated code only. The generated subclass passes
+ * its {@link Signature} (what it exposes) and {@link Storage} (its buffers and which holds what) as
+ * text; this class allocates every buffer once, binds the named ones to views, initializes the
+ * parameters, and does in plain Java everything a host does by name (views, hyper-parameters,
+ * checkpoints). The subclass supplies {@code step()}, the outputs' and the evaluation's kernels,
+ * reading its buffers from {@link #floats} or {@link #doubles}.
  */
 public abstract class CompiledTrainer implements Trainer {
     /** The current batch size; generated kernels read it. */
     protected int batch;
-    /** The pool large matrix products are split across, or null for one thread; read by generated code. */
-    protected dev.gradc.runtime.internal.Workers workers;
+    /** The pool large matrix products and loops are split across, or null for one thread; read by generated code. */
+    protected Workers workers;
+    /** Every buffer of a float32 trainer (null for float64), indexed as the storage says; read by generated code. */
+    protected final float[][] floats;
+    /** Every buffer of a float64 trainer (null for float32). */
+    protected final double[][] doubles;
+    /** The generated class's split loops as a pool task: part {@code part} of {@code parts} of loop {@code id}. */
+    protected final Workers.Task loopParts = this::runPart;
     /** Stops the pool's threads once this trainer is unreachable, if the host never called setThreads(1). */
     private java.lang.ref.Cleaner.Cleanable stopWorkers;
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
+    private final Signature signature;
     private final int maxBatch;
-    private String modelName = "?";
-    private DType dtype = DType.FLOAT32;
+    private final String modelName;
+    private final DType dtype;
     private final List<TensorInfo> inputs = new ArrayList<>();
     private final List<TensorInfo> params = new ArrayList<>();
     private final List<TensorInfo> outputs = new ArrayList<>();
     private final List<TensorInfo> states = new ArrayList<>();
     private final List<TensorInfo> masks = new ArrayList<>();
     /** The state buffers that accumulate() sums into and update() zeroes. */
-    private final List<String> accumulatorNames = new ArrayList<>();
     private Object[] accumulatorBuffers;
-    /** Dropout probability of each mask. */
-    private final Map<String, Double> dropout = new HashMap<>();
     private final Map<String, TensorView> maskViews = new LinkedHashMap<>();
     /** Draws the dropout masks; seeded from the trainer's seed, apart from the initializers' stream. */
     private Rng maskRng = new Rng(0);
     private Object[] maskBuffers;
     private double[] maskP;
     private int[][] maskShapes;
-    private final Map<String, Initializer> initializers = new HashMap<>();
-    private final Map<String, double[]> initArgs = new HashMap<>();
-    private final Map<String, Double> hyperDefaults = new LinkedHashMap<>();
 
     private final Map<String, TensorView> inputViews = new HashMap<>();
     private final Map<String, TensorView> paramViews = new LinkedHashMap<>();
@@ -70,93 +63,120 @@ public abstract class CompiledTrainer implements Trainer {
     private final Map<String, TensorView> stateViews = new LinkedHashMap<>();
     private final Map<String, Object> hyperBuffers = new LinkedHashMap<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
-    private TensorView lossView, evalLossView;
+    private final TensorView lossView, evalLossView;
 
-    protected CompiledTrainer(String descriptor, int maxBatch) {
+    /**
+     * Allocates and binds every buffer for batches of up to {@code maxBatch} and initializes the
+     * parameters from {@code seed}. A trainer that would not fit the heap is an
+     * IllegalArgumentException saying how much it needs.
+     */
+    protected CompiledTrainer(String signatureText, String storageText, int maxBatch, long seed) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         this.maxBatch = maxBatch;
         this.batch = maxBatch;
-        for (String line : descriptor.split("\n")) declare(line.trim().split(" "));
-    }
-
-    private void declare(String[] f) {
-        switch (f[0]) {
-            case "model": modelName = f[1]; break;
-            case "dtype": dtype = f[1].equals("float64") ? DType.FLOAT64 : DType.FLOAT32; break;
-            case "input": inputs.add(new TensorInfo(f[1], parseShape(f[2]))); break;
-            case "output": outputIndex.put(f[1], outputs.size()); outputs.add(new TensorInfo(f[1], parseShape(f[2]))); break;
-            case "hyper": hyperDefaults.put(f[1], Double.parseDouble(f[2])); break;
-            case "state": states.add(new TensorInfo(f[1], parseShape(f[2]))); break;
-            case "accumulator": accumulatorNames.add(f[1]); break;
-            case "mask": masks.add(new TensorInfo(f[1], parseShape(f[2]))); dropout.put(f[1], Double.parseDouble(f[3])); break;
-            case "param": {
-                params.add(new TensorInfo(f[1], parseShape(f[2])));
-                initializers.put(f[1], Initializer.byName(f[3]));
-                double[] args = new double[f.length - 4];
-                for (int i = 0; i < args.length; i++) args[i] = Double.parseDouble(f[4 + i]);
-                initArgs.put(f[1], args);
-                break;
+        this.signature = Signature.parse(signatureText);
+        this.modelName = signature.model();
+        this.dtype = signature.dtype();
+        Storage storage = Storage.parse(storageText);
+        int[] lengths = lengths(storage);
+        Object[] buffers;
+        try {
+            if (dtype == DType.FLOAT64) {
+                doubles = new double[lengths.length][];
+                for (int i = 0; i < lengths.length; i++) doubles[i] = new double[lengths[i]];
+                floats = null;
+                buffers = doubles;
+            } else {
+                floats = new float[lengths.length][];
+                for (int i = 0; i < lengths.length; i++) floats[i] = new float[lengths[i]];
+                doubles = null;
+                buffers = floats;
             }
-            default: break;
+        } catch (OutOfMemoryError e) {
+            throw new IllegalArgumentException(tooLarge(lengths), e);
         }
-    }
-
-    private static int[] parseShape(String text) {
-        String body = text.substring(1, text.length() - 1);
-        if (body.isEmpty()) return new int[0];
-        String[] parts = body.split(",");
-        int[] shape = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            shape[i] = parts[i].equals("batch") ? TensorInfo.BATCH : Integer.parseInt(parts[i]);
+        inputs.addAll(signature.inputs());
+        outputs.addAll(signature.outputs());
+        for (Signature.Param p : signature.params()) params.add(p.tensor());
+        for (Signature.State st : signature.states()) states.add(st.tensor());
+        for (Signature.Mask m : signature.masks()) masks.add(m.tensor());
+        for (int i = 0; i < outputs.size(); i++) outputIndex.put(outputs.get(i).name(), i);
+        for (TensorInfo t : inputs) inputViews.put(t.name(), view(t, storage, buffers, "input"));
+        for (TensorInfo t : params) {
+            paramViews.put(t.name(), view(t, storage, buffers, "param"));
+            gradViews.put(t.name(), view(t, storage, buffers, "grad"));
         }
-        return shape;
+        for (TensorInfo t : outputs) outputViews.put(t.name(), view(t, storage, buffers, "output"));
+        for (TensorInfo t : states) stateViews.put(t.name(), view(t, storage, buffers, "state"));
+        for (TensorInfo t : masks) maskViews.put(t.name(), view(t, storage, buffers, "mask"));
+        for (Signature.Hyper h : signature.hypers()) hyperBuffers.put(h.name(), buffers[index(storage, "hyper", h.name())]);
+        TensorInfo scalar = new TensorInfo("loss", new int[0]);
+        lossView = new TensorView(this, scalar, buffers[index(storage, "loss", "")]);
+        evalLossView = new TensorView(this, scalar, buffers[index(storage, "evalLoss", "")]);
+        initialize(seed);
     }
 
-    /** Length of a buffer of {@code coef * maxBatch^batchPower} elements, refusing overflow. */
-    protected final int sized(int coef, int batchPower) {
-        long n = coef;
-        for (int i = 0; i < batchPower; i++) n *= maxBatch;
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(modelName + ": batch size " + maxBatch
-                    + " makes a buffer of " + n + " elements, more than a Java array holds");
+    /** Every buffer's length at this trainer's maximum batch, refusing what no array or heap holds. */
+    private int[] lengths(Storage storage) {
+        int[] lengths = new int[storage.buffers().size()];
+        long total = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            Storage.Buffer b = storage.buffers().get(i);
+            long n = b.coef();
+            for (int p = 0; p < b.batchPower() && n <= Integer.MAX_VALUE; p++) n *= maxBatch;
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(modelName + ": batch size " + maxBatch
+                        + " makes a buffer of " + n + " elements, more than a Java array holds");
+            }
+            lengths[i] = (int) n;
+            total += n;
         }
-        return (int) n;
+        // Beyond the heap's maximum it cannot fit; below it, allocating says (garbage may be collected first).
+        if (total * dtype.itemSize() > Runtime.getRuntime().maxMemory()) throw new IllegalArgumentException(tooLarge(lengths));
+        return lengths;
     }
 
-    /** Registers a named buffer: {@code "input x"}, {@code "param w1"}, {@code "grad w1"}, {@code "output predict"}, {@code "hyper lr"}, {@code "state w1.momentum"}, {@code "loss"}. */
-    protected final void bind(String key, Object buffer) {
-        int space = key.indexOf(' ');
-        String role = space < 0 ? key : key.substring(0, space);
-        String name = space < 0 ? "" : key.substring(space + 1);
-        switch (role) {
-            case "input": inputViews.put(name, new TensorView(this, find(inputs, name), buffer)); break;
-            case "param": paramViews.put(name, new TensorView(this, find(params, name), buffer)); break;
-            case "grad": gradViews.put(name, new TensorView(this, find(params, name), buffer)); break;
-            case "output": outputViews.put(name, new TensorView(this, find(outputs, name), buffer)); break;
-            case "hyper": hyperBuffers.put(name, buffer); break;
-            case "state": stateViews.put(name, new TensorView(this, find(states, name), buffer)); break;
-            case "mask": maskViews.put(name, new TensorView(this, find(masks, name), buffer)); break;
-            case "loss": lossView = new TensorView(this, new TensorInfo("loss", new int[0]), buffer); break;
-            case "evalLoss": evalLossView = new TensorView(this, new TensorInfo("loss", new int[0]), buffer); break;
-            default: throw new IllegalArgumentException("unknown buffer role " + key);
-        }
+    private String tooLarge(int[] lengths) {
+        long total = 0;
+        for (int n : lengths) total += n;
+        Runtime rt = Runtime.getRuntime();
+        return String.format(java.util.Locale.ROOT, "%s: a trainer for batches of up to %d needs %s of buffers, and this JVM's "
+                + "heap has %s free of at most %s; give it more (java -Xmx...) or use a smaller batch",
+                modelName, maxBatch, bytes(total * dtype.itemSize()), bytes(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())),
+                bytes(rt.maxMemory()));
     }
 
-    private static TensorInfo find(List<TensorInfo> infos, String name) {
-        for (TensorInfo t : infos) if (t.name().equals(name)) return t;
-        throw new IllegalArgumentException("undeclared tensor " + name);
+    private static String bytes(long n) {
+        if (n >= 1L << 30) return String.format(java.util.Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+        if (n >= 1L << 20) return String.format(java.util.Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+        return String.format(java.util.Locale.ROOT, "%.1f KiB", n / 1024.0);
     }
 
-    /** Seeds the parameters with their initializers, in declaration order, and sets hyper-parameter defaults. */
-    protected final void initialize(long seed) {
+    private TensorView view(TensorInfo t, Storage storage, Object[] buffers, String role) {
+        return new TensorView(this, t, buffers[index(storage, role, t.name())]);
+    }
+
+    private int index(Storage storage, String role, String name) {
+        Integer i = storage.bindings().get(Storage.key(role, name));
+        if (i == null) throw new IllegalStateException(modelName + ": the generated class binds no buffer to " + Storage.key(role, name));
+        return i;
+    }
+
+    /** What this trainer exposes, as the compiler described it. */
+    public final Signature signature() {
+        return signature;
+    }
+
+    /** Seeds the parameters with their initializers, in declaration order, and sets hyper-parameters to their initial values. */
+    private void initialize(long seed) {
         Rng rng = new Rng(seed);
-        for (TensorInfo p : params) {
-            Object buffer = paramViews.get(p.name()).buffer();
-            Initializer init = initializers.get(p.name());
-            if (buffer instanceof float[] f) init.fill(f, p.shape(), initArgs.get(p.name()), rng);
-            else init.fill((double[]) buffer, p.shape(), initArgs.get(p.name()), rng);
+        for (Signature.Param p : signature.params()) {
+            Object buffer = paramViews.get(p.tensor().name()).buffer();
+            double[] args = p.args().stream().mapToDouble(Double::doubleValue).toArray();
+            if (buffer instanceof float[] f) p.init().fill(f, p.tensor().shape(), args, rng);
+            else p.init().fill((double[]) buffer, p.tensor().shape(), args, rng);
         }
-        hyperDefaults.forEach(this::setHyper);
+        for (Signature.Hyper h : signature.hypers()) setHyper(h.name(), h.initial());
         maskRng = new Rng(seed ^ 0x6A09E667F3BCC909L);
     }
 
@@ -179,10 +199,10 @@ public abstract class CompiledTrainer implements Trainer {
         double[] p = new double[masks.size()];
         int[][] shapes = new int[masks.size()][];
         for (int k = 0; k < buffers.length; k++) {
-            TensorInfo m = masks.get(k);
-            buffers[k] = maskViews.get(m.name()).buffer();
-            p[k] = dropout.get(m.name());
-            shapes[k] = m.shape();
+            Signature.Mask m = signature.masks().get(k);
+            buffers[k] = maskViews.get(m.tensor().name()).buffer();
+            p[k] = m.p();
+            shapes[k] = m.tensor().shape();
         }
         maskP = p;
         maskShapes = shapes;
@@ -192,9 +212,8 @@ public abstract class CompiledTrainer implements Trainer {
     /** Zeroes the gradient sums after update(); allocates nothing once warmed up. */
     protected final void clearAccumulators() {
         if (accumulatorBuffers == null) {
-            Object[] buffers = new Object[accumulatorNames.size()];
-            for (int i = 0; i < buffers.length; i++) buffers[i] = stateViews.get(accumulatorNames.get(i)).buffer();
-            accumulatorBuffers = buffers;
+            accumulatorBuffers = signature.states().stream().filter(Signature.State::accumulator)
+                    .map(st -> stateViews.get(st.tensor().name()).buffer()).toArray();
         }
         for (Object b : accumulatorBuffers) {
             if (b instanceof float[] f) java.util.Arrays.fill(f, 0);
@@ -243,6 +262,11 @@ public abstract class CompiledTrainer implements Trainer {
 
     /** Runs the kernels of output {@code index}. */
     protected abstract void runOutput(int index);
+
+    /** Runs part {@code part} of {@code parts} of split loop {@code id}; a class with split loops overrides it. */
+    protected void runPart(int id, int part, int parts) {
+        throw new IllegalStateException(modelName + " has no split loop " + id);
+    }
 
     @Override public String modelName() { return modelName; }
     @Override public DType dtype() { return dtype; }
@@ -311,7 +335,7 @@ public abstract class CompiledTrainer implements Trainer {
         if (threads == threads()) return;
         if (stopWorkers != null) stopWorkers.clean(); // closes the current pool, once
         stopWorkers = null;
-        workers = threads == 1 ? null : new dev.gradc.runtime.internal.Workers(threads);
+        workers = threads == 1 ? null : new Workers(threads);
         if (workers != null) stopWorkers = CLEANER.register(this, workers::close);
     }
 

@@ -1,8 +1,9 @@
 package dev.gradc.runtime.internal;
 
 /**
- * Scalar functions that generated kernels call (and the compiler's reference interpreter calls
- * too, so both compute the very same thing). Small and static: the JIT inlines them.
+ * Scalar functions that generated kernels call for the operations of the compiler's scalar
+ * vocabulary that have no instruction (and the reference interpreter calls too, so both compute
+ * the very same thing). Small and static: the JIT inlines them.
  */
 public final class Scalars {
     private Scalars() {}
@@ -10,7 +11,6 @@ public final class Scalars {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double GELU_CUBIC = 0.044715;
 
-    /** 1 / (1 + e^-x), without overflow for large |x|. */
     /**
      * tanh to float precision (relative error under 1e-9), for float32 kernels: on JDK 17
      * {@code Math.tanh} is StrictMath's and took three quarters of a deep tanh network's step,
@@ -27,6 +27,7 @@ public final class Scalars {
         return x < 0 ? -t : t;
     }
 
+    /** 1 / (1 + e^-x), without overflow for large |x|. */
     public static double sigmoid(double x) {
         if (x >= 0) return 1 / (1 + Math.exp(-x));
         double e = Math.exp(x);
@@ -53,8 +54,4 @@ public final class Scalars {
         return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
     }
 
-    /** x clamped to [lo, hi]. */
-    public static double clamp(double x, double lo, double hi) {
-        return Math.min(Math.max(x, lo), hi);
-    }
 }

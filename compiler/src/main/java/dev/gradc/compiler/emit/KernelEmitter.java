@@ -7,15 +7,18 @@ import dev.gradc.compiler.ir.Shape;
 import dev.gradc.compiler.ir.Size;
 import dev.gradc.compiler.ops.Elementwise;
 import dev.gradc.compiler.ops.Leaf;
+import dev.gradc.compiler.ops.Lowering;
 import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.compiler.ops.Reduce;
+import dev.gradc.compiler.ops.Scalar;
+import dev.gradc.compiler.plan.Plan;
 import dev.gradc.runtime.internal.Workers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.objectweb.asm.Label;
@@ -24,11 +27,11 @@ import org.objectweb.asm.commons.GeneratorAdapter;
 import org.objectweb.asm.commons.Method;
 
 /**
- * The static method that computes one node: {@code static void kN_op(T[] out, T[] in..., int batch)}
- * with one array argument per input that has a buffer (inline scalars are pushed as constants).
- * Ops call one of its loop-nest shapes; it emits loops over {@code int} indices.
+ * The static method of one kernel: {@code static void kN_op(T[] out, T[] in..., int batch)} with one
+ * array argument per buffer it reads (inline scalars are pushed as constants). It implements the
+ * loop shapes of {@link Lowering}, emitting loops over {@code int} indices; the kernel's op picks one.
  */
-public final class Kernel {
+final class KernelEmitter implements Lowering {
     private static final Type ARRAYS = Type.getType(java.util.Arrays.class);
     private static final Type MATH = Type.getType(Math.class);
     private static final Type WORKERS = Type.getType(Workers.class);
@@ -41,29 +44,34 @@ public final class Kernel {
     private final Map<Node, Integer> argOf = new LinkedHashMap<>();
     /** For each input of the node: its argument index, or -1 when it is an inline scalar or fused. */
     private final int[] inputArg;
-    private final Predicate<Node> fused;
+    private final Set<Node> fused;
     private final int batchArg;
     /** The argument holding this kernel's part of a split loop, or -1 (then {@code parts} follows it). */
     private final int partArg;
 
-    Kernel(Node node, GeneratorAdapter g, Type elem, List<Node> args, Predicate<Node> fused, boolean split) {
-        this.node = node;
+    KernelEmitter(Plan.Kernel k, GeneratorAdapter g, Type elem) {
+        this.node = k.root();
         this.g = g;
         this.elem = elem;
         this.array = Type.getType("[" + elem.getDescriptor());
-        this.fused = fused;
-        for (Node a : args) argOf.put(a, argOf.size() + 1);
+        this.fused = Set.copyOf(k.fused());
+        boolean split = k.splits();
+        for (Node a : k.reads()) argOf.put(a, argOf.size() + 1);
         this.inputArg = new int[node.inputs.size()];
         for (int i = 0; i < inputArg.length; i++) inputArg[i] = argOf.getOrDefault(node.input(i), -1);
-        this.batchArg = args.size() + 1;
+        this.batchArg = k.reads().size() + 1;
         this.partArg = split ? batchArg + 1 : -1;
     }
 
     /**
-     * The method descriptor for a kernel with {@code arrays} array arguments (output included),
-     * the batch, and for a matrix product the trainer's {@link Workers} pool (null for one thread).
+     * The method descriptor of a kernel: its arrays (output first), the batch, for a matrix product
+     * the trainer's {@link Workers} pool (null for one thread), for a split loop its part and parts.
      */
-    static String descriptor(Type elem, int arrays, boolean workers, boolean split) {
+    static String descriptor(Plan.Kernel k, Type elem) {
+        return descriptor(elem, 1 + k.reads().size(), k.pool(), k.splits());
+    }
+
+    private static String descriptor(Type elem, int arrays, boolean workers, boolean split) {
         Type arrayType = Type.getType("[" + elem.getDescriptor());
         Type[] args = new Type[arrays + 1 + (workers ? 1 : 0) + (split ? 2 : 0)];
         for (int i = 0; i < arrays; i++) args[i] = arrayType;
@@ -73,33 +81,17 @@ public final class Kernel {
         return Type.getMethodDescriptor(Type.VOID_TYPE, args);
     }
 
-    /**
-     * Whether a node's loop is split across the trainer's threads: an element-wise loop over at
-     * least 2^16 elements (for a batch-sized one, 2^9 per example), large enough that a part
-     * outweighs waking a helper. Such a kernel takes {@code part, parts} and runs its share of
-     * the outermost loop.
-     */
-    static boolean splits(Node n) {
-        if (!(n.op instanceof Elementwise)) return false;
-        Size size = n.shape.size();
-        return size.coef() >= (size.batchPower() == 0 ? 1 << 16 : 1 << 9);
-    }
-
-    /** Whether a node's kernel takes the trainer's thread pool. */
-    static boolean usesWorkers(Node n) {
-        return n.op == MatMul.OP;
-    }
-
+    @Override
     public Node node() {
         return node;
     }
 
     /**
-     * {@code out[i] = f(in0[i], in1[i], ...)} over the output's shape, inputs broadcast. Fused
-     * inputs are computed in the same loop, each into a local once per element, from the
-     * elements of their own inputs.
+     * {@code out[i] = value} over the output's shape, inputs broadcast. Fused inputs are computed
+     * in the same loop, each into a local once per element, from the elements of their own inputs.
      */
-    public void pointwise(Consumer<ScalarCode> scalar) {
+    @Override
+    public void pointwise(Scalar value) {
         Shape out = node.shape;
         // One-element buffers (learning rates, bias corrections) are read once, before the loop:
         // a load inside it would have to be repeated (the JIT cannot prove it does not alias the
@@ -123,43 +115,45 @@ public final class Kernel {
         // A fused node has the output's shape, so every buffer read broadcasts against the output.
         for (Node in : read) strides.add(in.shape.broadcastStrides(out));
         loopNest(sizes(out), strides, index -> {
-            Map<Node, Integer> value = new HashMap<>(hoisted);
+            Map<Node, Integer> loaded = new HashMap<>(hoisted);
             for (int j = 0; j < read.size(); j++) {
                 int local = g.newLocal(elem);
                 g.loadArg(argOf.get(read.get(j)));
                 g.loadLocal(index[j + 1]);
                 g.arrayLoad(elem);
                 g.storeLocal(local);
-                value.put(read.get(j), local);
+                loaded.put(read.get(j), local);
             }
-            ScalarCode.Operand[] operands = operands(node, value);
+            ScalarEmitter.Operand[] operands = operands(node, loaded);
             g.loadArg(0);
             g.loadLocal(index[0]);
-            scalar.accept(new ScalarCode(g, elem, operands));
+            new ScalarEmitter(g, elem, operands).emit(value);
             g.arrayStore(elem);
         });
     }
 
     /** Where each input of {@code n} comes from inside a pointwise loop; emits fused inputs' code first. */
-    private ScalarCode.Operand[] operands(Node n, Map<Node, Integer> value) {
-        ScalarCode.Operand[] operands = new ScalarCode.Operand[n.inputs.size()];
+    private ScalarEmitter.Operand[] operands(Node n, Map<Node, Integer> value) {
+        ScalarEmitter.Operand[] operands = new ScalarEmitter.Operand[n.inputs.size()];
         for (int i = 0; i < operands.length; i++) {
             Node in = n.input(i);
-            if (fused.test(in) && !value.containsKey(in)) {
-                ScalarCode.Operand[] inner = operands(in, value);
-                ((Elementwise) in.op).emitScalar(new ScalarCode(g, elem, inner), in.attr);
+            if (fused.contains(in) && !value.containsKey(in)) {
+                ScalarEmitter.Operand[] inner = operands(in, value);
+                new ScalarEmitter(g, elem, inner).emit(((Elementwise<?>) in.op).value(in));
                 int local = g.newLocal(elem);
                 g.storeLocal(local);
                 value.put(in, local);
             }
             Integer local = value.get(in);
-            operands[i] = local != null ? (gen, t) -> gen.loadLocal(local) : (gen, t) -> pushScalar(in);
+            operands[i] = local != null ? () -> g.loadLocal(local) : () -> pushScalar(in);
         }
         return operands;
     }
 
     /** {@code out = identity; out[kept index] = combine(out[kept index], in[i])} over the input's shape. */
-    public void reduce(Reduce op, Shape in, Shape kept) {
+    @Override
+    public void reduce(Reduce op, Shape kept) {
+        Shape in = node.input(0).shape;
         fillOutput(kept.size(), op.identity);
         List<Size[]> strides = List.of(kept.broadcastStrides(in), in.strides());
         loopNest(sizes(in), strides, index -> {
@@ -176,7 +170,7 @@ public final class Kernel {
         });
     }
 
-    /** {@code out[o, i] = index of the first largest in[o, k, i]} along {@code axis}. */
+    @Override
     public void argmax(int axis) {
         Shape in = node.input(0).shape;
         Size outerSize = Size.ONE, innerSize = Size.ONE;
@@ -185,7 +179,7 @@ public final class Kernel {
         int outer = local(outerSize), n = local(in.dimSize(axis)), inner = local(innerSize);
         int best = g.newLocal(elem), index = g.newLocal(INT_TYPE), value = g.newLocal(elem);
         forLoop(outer, o -> forLoop(inner, i -> {
-            ScalarCode.push(g, elem, Double.NEGATIVE_INFINITY);
+            ScalarEmitter.push(g, elem, Double.NEGATIVE_INFINITY);
             g.storeLocal(best);
             g.push(0);
             g.storeLocal(index);
@@ -216,7 +210,7 @@ public final class Kernel {
         }));
     }
 
-    /** {@code out[i] = in[i . inputStrides]} over the output's shape: a permuted copy. */
+    @Override
     public void copyStrided(Size[] inputStrides) {
         loopNest(sizes(node.shape), List.of(node.shape.strides(), inputStrides), index -> {
             g.loadArg(0);
@@ -228,10 +222,7 @@ public final class Kernel {
         });
     }
 
-    /**
-     * {@code out[outStart + i . outStrides] = in_k[inStart + i . inStrides]} over {@code dims}: one
-     * block copy, the building block of concat, slice and its gradient.
-     */
+    @Override
     public void copyBlock(int input, Size[] dims, Size[] outStrides, Size outStart, Size[] inStrides, Size inStart) {
         loopNest(dims, List.of(outStrides, inStrides), new Size[] {outStart, inStart}, index -> {
             g.loadArg(0);
@@ -243,9 +234,9 @@ public final class Kernel {
         });
     }
 
-    /** {@code out[0 .. size) = 0}. */
-    public void zeroOutput() {
-        fillOutput(node.shape.size(), 0);
+    @Override
+    public void fill(double value) {
+        fillOutput(node.shape.size(), value);
     }
 
     /** {@code out[0 .. size) = value}. */
@@ -256,7 +247,7 @@ public final class Kernel {
         fill(start, local(size), value);
     }
 
-    /** {@code out[i] = i}. */
+    @Override
     public void iota() {
         forLoop(local(node.shape.size()), i -> {
             g.loadArg(0);
@@ -267,8 +258,8 @@ public final class Kernel {
         });
     }
 
-    /** {@code out[0] = value} for a constant or count that must live in a buffer. */
-    public void fillScalar() {
+    @Override
+    public void storeScalar() {
         g.loadArg(0);
         g.push(0);
         pushScalar(node);
@@ -280,6 +271,7 @@ public final class Kernel {
      * batch: its register-tiled kernels read transposed operands in place, split across the pool's
      * threads when the product is large.
      */
+    @Override
     public void matmul(MatMul.Transpose t) {
         Shape a = node.input(0).shape, b = node.input(1).shape;
         int m = local(a.dimSize(a.rank() - (t.a() ? 1 : 2)));
@@ -339,18 +331,19 @@ public final class Kernel {
         g.loadLocal(start);
         g.loadLocal(length);
         g.math(GeneratorAdapter.ADD, INT_TYPE);
-        ScalarCode.push(g, elem, value);
+        ScalarEmitter.push(g, elem, value);
         g.invokeStatic(ARRAYS, new Method("fill", Type.VOID_TYPE, new Type[] {array, INT_TYPE, INT_TYPE, elem}));
     }
 
     private void pushScalar(Node scalar) {
         if (scalar.op == Leaf.CONST) {
-            ScalarCode.push(g, elem, (Double) scalar.attr);
+            ScalarEmitter.push(g, elem, Leaf.CONST.attr(scalar).value());
         } else {
-            pushSize((Size) scalar.attr);
+            pushSize(Leaf.COUNT.attr(scalar).size());
             g.cast(INT_TYPE, elem);
         }
     }
+
 
     /** Pushes a size as an int, reading the batch argument where it appears. */
     private void pushSize(Size s) {

@@ -1,4 +1,4 @@
-package dev.gradc.compiler.emit;
+package dev.gradc.compiler.plan;
 
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ops.Elementwise;
