@@ -12,7 +12,8 @@ import dev.gradc.runtime.internal.Signature;
  * The result of compiling one model: every stage (the elaborated model, the forward graph, the
  * graph with gradients, the graph with the optimizer's updates, the graph after each optimization
  * pass, the graph code was generated from, what the trainer exposes, the plan of its kernels and
- * buffers) and the class file.
+ * buffers), the class file, and what the compiler warns about (a model that compiles but may not
+ * do what was meant).
  */
 public record Compilation(
         Model model,
@@ -25,7 +26,8 @@ public record Compilation(
         Plan plan,
         String className,
         byte[] classBytes,
-        Compiler.Options options) {
+        Compiler.Options options,
+        java.util.List<dev.gradc.dsl.Diagnostic> warnings) {
 
     /** Defines the class in a fresh class loader whose parent sees the runtime. */
     public Class<? extends CompiledTrainer> load() {

@@ -8,6 +8,7 @@ import dev.gradc.compiler.ir.Verifier;
 import dev.gradc.compiler.opt.Passes;
 import dev.gradc.compiler.plan.Plan;
 import dev.gradc.compiler.plan.Planner;
+import dev.gradc.dsl.Diagnostic;
 import dev.gradc.dsl.Model;
 import dev.gradc.dsl.ModelParser;
 import dev.gradc.dsl.Source;
@@ -86,7 +87,20 @@ public final class Compiler {
         Plan plan = Planner.plan(optimized, options.backEnd());
         String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
         byte[] bytes = ClassEmitter.emit(plan, signature, classOptions(className, options, source));
-        return new Compilation(model, forwardGraph, backwardGraph, trained, passes, optimized, signature, plan, className, bytes, options);
+        return new Compilation(model, forwardGraph, backwardGraph, trained, passes, optimized, signature, plan, className, bytes, options,
+                warnings(model, trained));
+    }
+
+    /** A parameter the loss does not depend on is trained by nothing: say so where it is declared. */
+    private static List<Diagnostic> warnings(Model model, Graph trained) {
+        List<Diagnostic> out = new java.util.ArrayList<>();
+        for (Model.ParamDecl p : model.params()) {
+            if (!trained.grads().containsKey(p.name())) {
+                out.add(Diagnostic.warning(model.source(), p.pos(), "parameter '" + p.name() + "' does not affect the loss, "
+                        + "so training never changes it (its gradient reads zero)"));
+            }
+        }
+        return out;
     }
 
     private static ClassEmitter.ClassOptions classOptions(String className, Options options, Source source) {

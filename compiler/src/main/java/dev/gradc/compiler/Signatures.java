@@ -2,7 +2,10 @@ package dev.gradc.compiler;
 
 import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ops.Elementwise;
+import dev.gradc.compiler.ops.Iota;
 import dev.gradc.compiler.ops.Leaf;
+import dev.gradc.compiler.ops.Reshape;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.internal.Signature;
@@ -34,7 +37,25 @@ final class Signatures {
             }
         }
         g.outputs().forEach((name, n) -> outputs.add(new TensorInfo(name, n.shape.dims())));
-        return new Signature(g.modelName(), dtype, inputs, params, outputs, hypers, states, masks);
+        return new Signature(g.modelName(), dtype, inputs, params, outputs, hypers, states, masks, classIndices(g));
+    }
+
+    /**
+     * Inputs compared with the class indices {@code 0 .. n-1} (how oneHot, and so crossEntropy,
+     * reads labels): the trainer checks they hold class indices before every step. With several
+     * comparisons the smallest class count holds for all.
+     */
+    private static List<Signature.ClassIndex> classIndices(Graph g) {
+        java.util.Map<String, Integer> classes = new java.util.LinkedHashMap<>();
+        for (Node n : g.needed(g.allRoots())) {
+            if (n.op != Elementwise.EQ_OP || n.input(1).op != Iota.OP) continue;
+            Node labels = n.input(0);
+            while (labels.op == Reshape.OP) labels = labels.input(0);
+            if (labels.op == Leaf.INPUT) classes.merge(Leaf.bufferName(labels), Iota.OP.attr(n.input(1)).length(), Math::min);
+        }
+        List<Signature.ClassIndex> out = new ArrayList<>();
+        classes.forEach((input, n) -> out.add(new Signature.ClassIndex(input, n)));
+        return out;
     }
 
     private static TensorInfo tensor(Node leaf) {

@@ -21,14 +21,15 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Tiny model files in {@code src/test/resources/programs}, each with what compiling it must give
  * written beside it: {@code // error: line:col: message} lines at the end of a program that does
- * not compile (every diagnostic, in order), and for one that does, a file per printed stage to
+ * not compile (every diagnostic, in order), {@code // warning: ...} lines for one that compiles with
+ * warnings, and for one that compiles, a file per printed stage to
  * compare ({@code NAME.forward.ir}, {@code .backward.ir}, {@code .trained.ir}, {@code .optimized.ir},
  * {@code .signature}, {@code .plan}; none is required). {@code -Dgradc.updateGolden=true} rewrites
  * every expectation from what the compiler does now; review the diff.
  */
 class ProgramsTest {
     private static final boolean UPDATE = Boolean.getBoolean("gradc.updateGolden");
-    private static final String ERROR = "// error: ";
+    private static final String ERROR = "// error: ", WARNING = "// warning: ";
     private static final Map<String, Function<Compilation, String>> STAGES = new LinkedHashMap<>();
 
     static {
@@ -49,25 +50,30 @@ class ProgramsTest {
         }
     }
 
+    private static String line(Diagnostic d) {
+        return (d.warning() ? WARNING : ERROR) + d.pos().line() + ":" + d.pos().column() + ": " + d.message();
+    }
+
     private static void check(Path program) throws IOException {
         String text = Files.readString(program);
         List<String> lines = new ArrayList<>(text.lines().toList());
         List<String> expected = new ArrayList<>();
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).startsWith(ERROR)) {
-            expected.add(0, lines.remove(lines.size() - 1).substring(ERROR.length()));
+        while (!lines.isEmpty() && (lines.get(lines.size() - 1).startsWith(ERROR) || lines.get(lines.size() - 1).startsWith(WARNING))) {
+            expected.add(0, lines.remove(lines.size() - 1));
         }
         String name = program.getFileName().toString().replace(".grad", "");
         List<String> actual = new ArrayList<>();
         Compilation c = null;
         try {
             c = Compiler.compile(new Source(program.getFileName().toString(), text), Compiler.Options.DEFAULT.withDtype(DType.FLOAT32));
+            for (Diagnostic d : c.warnings()) actual.add(line(d));
         } catch (CompileException e) {
-            for (Diagnostic d : e.diagnostics()) actual.add(d.pos().line() + ":" + d.pos().column() + ": " + d.message());
+            for (Diagnostic d : e.diagnostics()) actual.add(line(d));
         }
         if (UPDATE) {
             StringBuilder out = new StringBuilder();
             for (String l : lines) out.append(l).append('\n');
-            for (String e : actual) out.append(ERROR).append(e).append('\n');
+            for (String e : actual) out.append(e).append('\n');
             Files.writeString(program, out.toString());
         } else {
             assertEquals(String.join("\n", expected), String.join("\n", actual), program + ": diagnostics");

@@ -1,12 +1,24 @@
 package dev.gradc.dsl;
 
-/** One error in a model file, printed as {@code file:line:col: error: message}, the line, and a caret. */
-public record Diagnostic(Source source, SourcePos pos, String message) {
+/**
+ * One error (or, with {@code warning}, a warning) in a model file, printed as
+ * {@code file:line:col: error: message}, the line, and a caret.
+ */
+public record Diagnostic(Source source, SourcePos pos, String message, boolean warning) {
+
+    /** An error. */
+    public Diagnostic(Source source, SourcePos pos, String message) {
+        this(source, pos, message, false);
+    }
+
+    public static Diagnostic warning(Source source, SourcePos pos, String message) {
+        return new Diagnostic(source, pos, message, true);
+    }
 
     public String format() {
         StringBuilder out = new StringBuilder();
         out.append(source.name()).append(':').append(pos.line()).append(':').append(pos.column())
-                .append(": error: ").append(message);
+                .append(warning ? ": warning: " : ": error: ").append(message);
         String line = source.line(pos.line());
         if (!line.isEmpty()) {
             out.append('\n').append(line).append('\n');

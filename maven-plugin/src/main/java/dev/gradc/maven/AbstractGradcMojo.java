@@ -42,7 +42,7 @@ abstract class AbstractGradcMojo extends AbstractMojo {
     @Parameter(property = "gradc.force", defaultValue = "false")
     protected boolean force;
 
-    /** Fail the build on warnings as well as errors (gradc reports none today; reserved). */
+    /** Fail the build on warnings (such as a parameter the loss does not depend on) as well as errors. */
     @Parameter(property = "gradc.failOnWarning", defaultValue = "false")
     protected boolean failOnWarning;
 
@@ -89,16 +89,19 @@ abstract class AbstractGradcMojo extends AbstractMojo {
             throw new MojoExecutionException("gradc: " + e.getMessage(), e);
         }
         Path base = project.getBasedir().toPath();
-        for (Diagnostic d : r.errors()) {
-            // Positions relative to the project, as the user wrote the path; the rest as formatted.
-            String relative = base.relativize(sources).toString().replace(File.separatorChar, '/');
-            getLog().error((relative.isEmpty() ? "" : relative + "/") + d.format());
-        }
+        // Positions relative to the project, as the user wrote the path; the rest as formatted.
+        String relative = base.relativize(sources).toString().replace(File.separatorChar, '/');
+        String prefix = relative.isEmpty() ? "" : relative + "/";
+        for (Diagnostic d : r.warnings()) getLog().warn(prefix + d.format());
+        for (Diagnostic d : r.errors()) getLog().error(prefix + d.format());
         String summary = "Compiled " + count(r.compiled(), "model") + ", " + r.upToDate() + " up to date"
                 + (r.removed() > 0 ? ", " + r.removed() + " removed" : "");
         getLog().info(summary);
         if (!r.errors().isEmpty()) {
             throw new MojoFailureException(count(r.errors().size(), "error") + " in " + count(r.failedFiles(), "model file"));
+        }
+        if (failOnWarning && !r.warnings().isEmpty()) {
+            throw new MojoFailureException(count(r.warnings().size(), "warning") + " and failOnWarning is set");
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 final class ModelBuild {
     /** What a run did. */
-    record Report(int compiled, int upToDate, int removed, List<Diagnostic> errors, int failedFiles) {}
+    record Report(int compiled, int upToDate, int removed, List<Diagnostic> errors, int failedFiles, List<Diagnostic> warnings) {}
 
     /** The state file's key for the configuration; model keys end in .grad, so they never clash. */
     private static final String CONFIG = "@config";
@@ -53,7 +53,7 @@ final class ModelBuild {
         boolean sameConfig = config.equals(old.getProperty(CONFIG));
         Map<String, String> state = new TreeMap<>();
         state.put(CONFIG, config);
-        List<Diagnostic> errors = new ArrayList<>();
+        List<Diagnostic> errors = new ArrayList<>(), warnings = new ArrayList<>();
         int compiled = 0, upToDate = 0, failedFiles = 0;
         for (String model : models) {
             byte[] text = Files.readAllBytes(sourceDir.resolve(model));
@@ -68,6 +68,7 @@ final class ModelBuild {
                 Source source = new Source(model, new String(text, StandardCharsets.UTF_8));
                 Compilation c = Compiler.compile(source, Compiler.Options.DEFAULT.withDtype(dtype).withRelease(release)
                         .withPackage(packageOf(model)).withInterfaces(List.of(qualified(model, interfaceName(model)))));
+                warnings.addAll(c.warnings());
                 writeIfChanged(out.classFile, c.classBytes());
                 writeIfChanged(out.interfaceFile, TypedInterface.source(c, model, interfaceName(model)).getBytes(StandardCharsets.UTF_8));
                 state.put(model, hash);
@@ -84,7 +85,7 @@ final class ModelBuild {
             if (Files.deleteIfExists(out.classFile) | Files.deleteIfExists(out.interfaceFile)) removed++;
         }
         save(state);
-        return new Report(compiled, upToDate, removed, errors, failedFiles);
+        return new Report(compiled, upToDate, removed, errors, failedFiles, warnings);
     }
 
     private record Outputs(Path classFile, Path interfaceFile) {}

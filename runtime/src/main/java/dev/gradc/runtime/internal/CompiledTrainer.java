@@ -64,6 +64,10 @@ public abstract class CompiledTrainer implements Trainer {
     private final Map<String, Object> hyperBuffers = new LinkedHashMap<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
     private final TensorView lossView, evalLossView;
+    /** The class-index inputs as arrays, so that checking them before a step allocates nothing: buffer, elements per example (or in all), classes. */
+    private final Object[] labelBuffers;
+    private final int[] labelSizes, labelClasses;
+    private final boolean[] labelHasBatch;
 
     /**
      * Allocates and binds every buffer for batches of up to {@code maxBatch} and initializes the
@@ -112,6 +116,19 @@ public abstract class CompiledTrainer implements Trainer {
         for (Signature.Hyper h : signature.hypers()) hyperBuffers.put(h.name(), buffers[index(storage, "hyper", h.name())]);
         TensorInfo scalar = new TensorInfo("loss", new int[0]);
         lossView = new TensorView(this, scalar, buffers[index(storage, "loss", "")]);
+        int labels = signature.classIndices().size();
+        labelBuffers = new Object[labels];
+        labelSizes = new int[labels];
+        labelClasses = new int[labels];
+        labelHasBatch = new boolean[labels];
+        for (int k = 0; k < labels; k++) {
+            Signature.ClassIndex c = signature.classIndices().get(k);
+            TensorView v = inputViews.get(c.input());
+            labelBuffers[k] = v.buffer();
+            labelSizes[k] = v.info().sizeAt(1);
+            labelHasBatch[k] = v.info().hasBatch();
+            labelClasses[k] = c.classes();
+        }
         evalLossView = new TensorView(this, scalar, buffers[index(storage, "evalLoss", "")]);
         initialize(seed);
     }
@@ -209,6 +226,28 @@ public abstract class CompiledTrainer implements Trainer {
         maskBuffers = buffers;
     }
 
+    /**
+     * Refuses labels that are not class indices, before a step or evaluation reads them: a label of
+     * 7 for 3 classes would make cross-entropy silently wrong. Allocates nothing unless it throws.
+     */
+    protected final void checkClassIndices() {
+        for (int k = 0; k < labelBuffers.length; k++) {
+            int n = labelSizes[k] * (labelHasBatch[k] ? batch : 1), classes = labelClasses[k];
+            Object buffer = labelBuffers[k];
+            for (int i = 0; i < n; i++) {
+                double label = buffer instanceof float[] f ? f[i] : ((double[]) buffer)[i];
+                if (!(label >= 0 && label < classes && label == Math.rint(label))) badLabel(signature.classIndices().get(k), i, label, labelSizes[k]);
+            }
+        }
+    }
+
+    private void badLabel(Signature.ClassIndex c, int i, double label, int perRow) {
+        throw new dev.gradc.runtime.DataException(String.format(java.util.Locale.ROOT,
+                "%s: input '%s' holds %s at row %d (element %d), which is not a class index: expected an integer from 0 to %d (%d classes)",
+                modelName, c.input(), label == Math.rint(label) && Math.abs(label) < 1e15 ? Long.toString((long) label) : Double.toString(label),
+                i / perRow, i, c.classes() - 1, c.classes()));
+    }
+
     /** Zeroes the gradient sums after update(); allocates nothing once warmed up. */
     protected final void clearAccumulators() {
         if (accumulatorBuffers == null) {
@@ -253,6 +292,7 @@ public abstract class CompiledTrainer implements Trainer {
 
     @Override
     public double evaluateLoss() {
+        checkClassIndices();
         double stepLoss = lossView.get(0); // without dropout the two losses share a buffer: keep step()'s
         runEvaluation();
         double loss = evalLossView.get(0);

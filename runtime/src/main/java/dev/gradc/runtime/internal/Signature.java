@@ -21,7 +21,11 @@ public record Signature(
         List<TensorInfo> outputs,
         List<Hyper> hypers,
         List<State> states,
-        List<Mask> masks) {
+        List<Mask> masks,
+        List<ClassIndex> classIndices) {
+
+    /** An input that holds class indices, one of {@code 0 .. classes-1} in each element (the labels of oneHot, crossEntropy). */
+    public record ClassIndex(String input, int classes) {}
 
     /** A parameter and how it is initialized: the initializer with its scalar arguments. */
     public record Param(TensorInfo tensor, Initializer init, List<Double> args) {
@@ -46,6 +50,7 @@ public record Signature(
         hypers = List.copyOf(hypers);
         states = List.copyOf(states);
         masks = List.copyOf(masks);
+        classIndices = List.copyOf(classIndices);
     }
 
     /** The typed setter of an input: {@code setX} for {@code x}. */
@@ -72,6 +77,7 @@ public record Signature(
             out.append("mask ").append(m.tensor().name()).append(' ').append(shape(m.tensor().shape())).append(' ')
                     .append(m.p()).append('\n');
         }
+        for (ClassIndex c : classIndices) out.append("classes ").append(c.input()).append(' ').append(c.classes()).append('\n');
         return out.toString();
     }
 
@@ -88,6 +94,7 @@ public record Signature(
         List<Hyper> hypers = new ArrayList<>();
         List<State> states = new ArrayList<>();
         List<Mask> masks = new ArrayList<>();
+        List<ClassIndex> classes = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isEmpty()) continue;
             String[] f = line.split(" ");
@@ -100,6 +107,7 @@ public record Signature(
                 case "state": states.add(new State(tensor(f), false)); break;
                 case "accumulator": states.add(new State(tensor(f), true)); break;
                 case "mask": masks.add(new Mask(tensor(f), Double.parseDouble(f[3]))); break;
+                case "classes": classes.add(new ClassIndex(f[1], Integer.parseInt(f[2]))); break;
                 case "param": {
                     List<Double> args = new ArrayList<>();
                     for (int i = 4; i < f.length; i++) args.add(Double.parseDouble(f[i]));
@@ -109,7 +117,7 @@ public record Signature(
                 default: throw new IllegalArgumentException("unknown signature line: " + line);
             }
         }
-        return new Signature(model, dtype, inputs, params, outputs, hypers, states, masks);
+        return new Signature(model, dtype, inputs, params, outputs, hypers, states, masks, classes);
     }
 
     private static TensorInfo tensor(String[] f) {
