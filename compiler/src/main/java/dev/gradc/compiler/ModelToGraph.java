@@ -43,6 +43,12 @@ public final class ModelToGraph {
     /** Dropout is active in the loss (the training step) and the identity in outputs. */
     private boolean training = true;
     private int masks;
+    /** Running statistics the training step updates outside the optimizer, by state name. */
+    private final Map<String, Node> stateUpdates = new LinkedHashMap<>();
+    /** State names by the parameter they are named after, and how many fell back to a number. */
+    private final Map<String, Expr.Call> stateOwners = new LinkedHashMap<>();
+    private int unnamedStates;
+    private int minBatch = 1;
 
     private ModelToGraph(Model model) {
         this.model = model;
@@ -89,7 +95,8 @@ public final class ModelToGraph {
         built = builtForOutputs;
         for (Model.OutputDecl out : model.outputs()) collect(errors, () -> outputs.put(out.name(), tensor(out.value())));
         if (!errors.isEmpty()) throw new CompileException(errors);
-        return Roles.forward(loss[0], tensor(model.loss()), outputs);
+        Roles forward = Roles.forward(loss[0], tensor(model.loss()), outputs).withMinBatch(minBatch);
+        return stateUpdates.isEmpty() ? forward : forward.withUpdates(stateUpdates);
     }
 
     private static void collect(List<dev.gradc.dsl.Diagnostic> errors, Runnable part) {
@@ -107,8 +114,11 @@ public final class ModelToGraph {
      */
     public static Roles training(Model model, GraphBuilder b, Roles backward) {
         Optimizers.Result step = optimizer(model, b, backward.grads());
-        Roles roles = backward.withGrads(views(b, step.grads())).withUpdates(step.updates());
-        return accumulation(model, b, backward.grads(), roles);
+        // Running statistics (batch normalization) are updated by the forward pass itself: by step() and accumulate().
+        Map<String, Node> updates = new LinkedHashMap<>(backward.updates());
+        updates.putAll(step.updates());
+        Roles roles = backward.withGrads(views(b, step.grads())).withUpdates(updates);
+        return accumulation(model, b, backward.grads(), backward.updates(), roles);
     }
 
     /**
@@ -198,7 +208,8 @@ public final class ModelToGraph {
      * examples, and the trainer then zeroes the sums. {@code rawGradients} are the gradients before
      * clipping: clipping applies to the accumulated ones.
      */
-    private static Roles accumulation(Model model, GraphBuilder b, Map<String, Node> rawGradients, Roles roles) {
+    private static Roles accumulation(Model model, GraphBuilder b, Map<String, Node> rawGradients, Map<String, Node> running,
+                                      Roles roles) {
         if (rawGradients.isEmpty()) return roles;
         Node size = b.count(dev.gradc.compiler.ir.Size.BATCH);
         Node examples = b.state(EXAMPLES, Shape.SCALAR);
@@ -209,6 +220,7 @@ public final class ModelToGraph {
             averaged.put(param, b.div(sum, examples));
         });
         sums.put(EXAMPLES, b.add(examples, size));
+        sums.putAll(running);
         // The optimizer once more, reading the averages; its updates become update()'s.
         return roles.withAccumulation(sums, optimizer(model, b, averaged).updates());
     }
@@ -303,6 +315,27 @@ public final class ModelToGraph {
         @Override public GraphBuilder builder() { return b; }
         @Override public boolean training() { return training; }
         @Override public String newMaskName() { return "dropout" + masks++; }
+
+        @Override
+        public String stateName(int i, String fallback) {
+            if (!(expr(i) instanceof Expr.ParamRef p)) return fallback + unnamedStates++;
+            Expr.Call first = stateOwners.putIfAbsent(p.name(), call); // the same call again when outputs are built
+            if (first != null && first != call) {
+                throw error(i, call.function() + ": parameter '" + p.name() + "' already names the running statistics of the call at "
+                        + first.pos() + "; each call keeps its own, named after its own parameter");
+            }
+            return p.name();
+        }
+
+        @Override
+        public void updateState(String state, Node value) {
+            if (training) stateUpdates.put(state, value);
+        }
+
+        @Override
+        public void requireBatch(int minimum) {
+            if (training) minBatch = Math.max(minBatch, minimum);
+        }
         @Override public int count() { return call.args().size(); }
         @Override public Expr expr(int i) { return call.args().get(i); }
 

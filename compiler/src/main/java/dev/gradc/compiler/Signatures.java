@@ -31,13 +31,13 @@ final class Signatures {
             } else if (n.op == Leaf.HYPER) {
                 hypers.add(new Signature.Hyper(Leaf.bufferName(n), Leaf.HYPER.attr(n).initial()));
             } else if (n.op == Leaf.STATE) {
-                states.add(new Signature.State(tensor(n), g.accumulate().containsKey(Leaf.bufferName(n))));
+                states.add(new Signature.State(tensor(n), isAccumulator(g, Leaf.bufferName(n)), Leaf.STATE.attr(n).initial()));
             } else if (n.op == Leaf.MASK) {
                 masks.add(new Signature.Mask(tensor(n), Leaf.MASK.attr(n).p()));
             }
         }
         g.outputs().forEach((name, n) -> outputs.add(new TensorInfo(name, n.shape.dims())));
-        return new Signature(g.modelName(), dtype, inputs, params, outputs, hypers, states, masks, classIndices(g));
+        return new Signature(g.modelName(), dtype, inputs, params, outputs, hypers, states, masks, classIndices(g), g.roles().minBatch());
     }
 
     /**
@@ -56,6 +56,11 @@ final class Signatures {
         List<Signature.ClassIndex> out = new ArrayList<>();
         classes.forEach((input, n) -> out.add(new Signature.ClassIndex(input, n)));
         return out;
+    }
+
+    /** A sum of accumulate() that update() consumes and zeroes: written by accumulate(), not by step() (as running statistics are). */
+    static boolean isAccumulator(Graph g, String state) {
+        return g.accumulate().containsKey(state) && !g.updates().containsKey(state);
     }
 
     private static TensorInfo tensor(Node leaf) {

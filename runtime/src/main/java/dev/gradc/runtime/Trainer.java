@@ -43,16 +43,18 @@ public interface Trainer {
     TensorView grad(String name);
 
     /**
-     * The optimizer's state buffers (momenta, Adam's moments and step count, gradient sums of
-     * {@link #accumulate()}), named like {@code w1.momentum}: zero when the trainer is built and
-     * updated by every step. They are not parameters: {@link #saveParams} does not write them.
+     * The trainer's state buffers: the optimizer's (momenta, Adam's moments and step count), the
+     * gradient sums of {@link #accumulate()}, and batch normalization's running statistics, named
+     * like {@code w1.momentum} or {@code g1.running_var}. Zero when the trainer is built (a running
+     * variance 1) and updated by every step. They are not parameters: {@link #saveParams} does not
+     * write them.
      */
     List<TensorInfo> states();
 
     /** A view of one optimizer state buffer, by its name in {@link #states()}. */
     TensorView state(String name);
 
-    /** Zeroes the optimizer state, as in a new trainer: say, before fine-tuning loaded parameters. */
+    /** Every state buffer back to its value in a new trainer (0; a running variance 1): say, before fine-tuning loaded parameters. */
     void resetState();
 
     /** The dropout masks of the last step, named {@code dropout0}, {@code dropout1}, ... in source order. */

@@ -35,6 +35,16 @@ class SampleRecipesTest {
         assertTrue(number(out, "final loss .*test loss \\S+, mse ([0-9.]+)") < 0.02, out); // the noise alone gives 0.01
     }
 
+    /** Batch normalization trains the badly initialized deep network that stays at chance without it. */
+    @Test
+    void batchNormalizationTrainsWhatThePlainNetworkCannot(@TempDir Path tmp) {
+        String pattern = "final loss .*test loss \\S+, accuracy ([0-9.]+)%";
+        double plain = number(train(tmp, "batchnorm/DeepSpirals.grad"), pattern);
+        String out = train(tmp, "batchnorm/DeepSpiralsBN.grad");
+        double normalized = number(out, pattern);
+        assertTrue(normalized >= 85 && normalized >= plain, "with batch normalization " + normalized + "%, without " + plain + "%\n" + out);
+    }
+
     /** The full Fashion-MNIST recipe (about 90 s here); runs where Debian's dataset-fashion-mnist is installed, as in CI. */
     @Test
     void fashionMnistReachesItsTestAccuracy(@TempDir Path tmp) {

@@ -175,9 +175,9 @@ public final class ClassEmitter {
         }
         int access = e.name().equals("evaluate") ? ACC_PROTECTED : e.name().startsWith("output ") ? ACC_PRIVATE : ACC_PUBLIC;
         GeneratorAdapter g = method(access, name, "()V");
-        if (!signature.classIndices().isEmpty() && (e.name().equals("step") || e.name().equals("accumulate"))) {
+        if (signature.checksTraining() && (e.name().equals("step") || e.name().equals("accumulate"))) {
             g.loadThis();
-            g.invokeVirtual(self, new Method("checkClassIndices", "()V"));
+            g.invokeVirtual(self, new Method("checkTraining", "()V"));
         }
         if (e.drawsMasks()) {
             g.loadThis();

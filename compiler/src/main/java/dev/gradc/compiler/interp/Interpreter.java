@@ -22,7 +22,11 @@ public final class Interpreter {
         this.batch = batch;
         this.values = new double[graph.nodes().size()][];
         // Optimizer state and gradient sums start at zero, as in a new trainer.
-        for (Node n : graph.nodesOf(Leaf.STATE)) bound.put(Leaf.bufferName(n), new double[Math.toIntExact(n.shape.size().at(batch))]);
+        for (Node n : graph.nodesOf(Leaf.STATE)) {
+            double[] v = new double[Math.toIntExact(n.shape.size().at(batch))];
+            java.util.Arrays.fill(v, Leaf.STATE.attr(n).initial());
+            bound.put(Leaf.bufferName(n), v);
+        }
     }
 
     /** Binds an input, parameter, hyper-parameter or optimizer state by name (row-major values, copied). */
@@ -72,7 +76,9 @@ public final class Interpreter {
     public Interpreter update() {
         run(graph.updateRoots());
         graph.applyUpdates().forEach((name, n) -> bound.put(name, values[n.id].clone()));
-        graph.accumulate().keySet().forEach(name -> bound.put(name, new double[bound.get(name).length]));
+        graph.accumulate().keySet().forEach(name -> {
+            if (!graph.updates().containsKey(name)) bound.put(name, new double[bound.get(name).length]); // the sums, not running statistics
+        });
         return this;
     }
 

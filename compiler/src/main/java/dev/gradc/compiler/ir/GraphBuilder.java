@@ -176,7 +176,12 @@ public final class GraphBuilder {
 
     /** A zero-initialized state buffer the step updates (optimizer state, gradient sums). */
     public Node state(String name, Shape shape) {
-        return make(Leaf.STATE, new Leaf.State(name, shape), shape);
+        return state(name, shape, 0);
+    }
+
+    /** A state buffer whose elements start at {@code initial}. */
+    public Node state(String name, Shape shape, double initial) {
+        return make(Leaf.STATE, new Leaf.State(name, shape, initial), shape);
     }
 
     /** A dropout mask, drawn by the trainer before every training step. */

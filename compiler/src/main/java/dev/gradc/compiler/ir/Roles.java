@@ -11,7 +11,8 @@ import java.util.function.UnaryOperator;
  * (parameter name to gradient, after any clipping); {@code updates} from the optimizer (parameter or
  * state name to its new value, written at the end of {@code step()}); {@code accumulate} and
  * {@code applyUpdates} the same for the two entry points of gradient accumulation. Each stage returns
- * the roles it adds as a value; none writes another's.
+ * the roles it adds as a value; none writes another's. {@code minBatch} is the smallest batch a
+ * training step accepts (2 with batch normalization over the batch alone: one example has no variance).
  */
 public record Roles(
         Node loss,
@@ -20,7 +21,8 @@ public record Roles(
         Map<String, Node> grads,
         Map<String, Node> updates,
         Map<String, Node> accumulate,
-        Map<String, Node> applyUpdates) {
+        Map<String, Node> applyUpdates,
+        int minBatch) {
 
     public Roles {
         outputs = frozen(outputs);
@@ -32,25 +34,29 @@ public record Roles(
 
     /** The roles of a forward graph. */
     public static Roles forward(Node loss, Node evalLoss, Map<String, Node> outputs) {
-        return new Roles(loss, evalLoss, outputs, Map.of(), Map.of(), Map.of(), Map.of());
+        return new Roles(loss, evalLoss, outputs, Map.of(), Map.of(), Map.of(), Map.of(), 1);
     }
 
     public Roles withGrads(Map<String, Node> g) {
-        return new Roles(loss, evalLoss, outputs, g, updates, accumulate, applyUpdates);
+        return new Roles(loss, evalLoss, outputs, g, updates, accumulate, applyUpdates, minBatch);
     }
 
     public Roles withUpdates(Map<String, Node> u) {
-        return new Roles(loss, evalLoss, outputs, grads, u, accumulate, applyUpdates);
+        return new Roles(loss, evalLoss, outputs, grads, u, accumulate, applyUpdates, minBatch);
     }
 
     public Roles withAccumulation(Map<String, Node> sums, Map<String, Node> apply) {
-        return new Roles(loss, evalLoss, outputs, grads, updates, sums, apply);
+        return new Roles(loss, evalLoss, outputs, grads, updates, sums, apply, minBatch);
+    }
+
+    public Roles withMinBatch(int m) {
+        return new Roles(loss, evalLoss, outputs, grads, updates, accumulate, applyUpdates, m);
     }
 
     /** The same roles played by other nodes, as a rewrite maps them. */
     public Roles map(UnaryOperator<Node> now) {
         return new Roles(loss == null ? null : now.apply(loss), evalLoss == null ? null : now.apply(evalLoss),
-                map(outputs, now), map(grads, now), map(updates, now), map(accumulate, now), map(applyUpdates, now));
+                map(outputs, now), map(grads, now), map(updates, now), map(accumulate, now), map(applyUpdates, now), minBatch);
     }
 
     private static Map<String, Node> map(Map<String, Node> m, UnaryOperator<Node> now) {

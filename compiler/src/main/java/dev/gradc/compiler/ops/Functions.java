@@ -27,6 +27,16 @@ public final class Functions {
         boolean training();
         /** A fresh name for a dropout mask: dropout0, dropout1, ... */
         String newMaskName();
+        /**
+         * The name of the state a call keeps (batch normalization's running statistics): after
+         * argument {@code i} when it is a parameter (stable as the model changes), else
+         * {@code fallback} and a number in source order. The same parameter twice is an error.
+         */
+        String stateName(int i, String fallback);
+        /** A state buffer the training step and accumulate() set to {@code value} (outside the optimizer). */
+        void updateState(String state, Node value);
+        /** The smallest batch a training step accepts. */
+        void requireBatch(int minimum);
         int count();
         Node tensor(int i);
         /** An int constant, e.g. an axis. */
@@ -180,6 +190,45 @@ public final class Functions {
             Node eps = b.constant(a.count() > 3 ? a.number(3) : 1e-5);
             Node normalized = b.div(centered, b.apply(Elementwise.SQRT_OP, b.add(variance, eps)));
             return b.add(b.mul(normalized, a.tensor(1)), a.tensor(2));
+        });
+
+        // batchNorm over the batch (and L) axes, as PyTorch's BatchNorm1d: while training, (x - mean) / sqrt(var + eps)
+        // with the batch's mean and biased variance, and running = (1 - momentum) * running + momentum * batch statistic
+        // (the unbiased variance); outputs and evaluateLoss normalize with the running statistics instead.
+        define("batchNorm", 3, 5, "batchNorm(x, gamma, beta), batchNorm(x, gamma, beta, momentum) or batchNorm(x, gamma, beta, momentum, eps)", a -> {
+            GraphBuilder b = a.builder();
+            Node x = a.tensor(0);
+            int rank = x.shape.rank();
+            if (rank < 2 || rank > 3 || x.shape.dim(0) != Shape.BATCH || x.shape.dim(rank - 1) == Shape.BATCH) {
+                throw a.error(0, "batchNorm: x must be [batch, C] or [batch, L, C], got " + x.shape);
+            }
+            Shape channels = Shape.of(x.shape.dim(rank - 1));
+            Node gamma = a.tensor(1), beta = a.tensor(2);
+            if (!gamma.shape.equals(channels)) throw a.error(1, "batchNorm: gamma must be " + channels + ", one per channel of " + x.shape + ", got " + gamma.shape);
+            if (!beta.shape.equals(channels)) throw a.error(2, "batchNorm: beta must be " + channels + ", one per channel of " + x.shape + ", got " + beta.shape);
+            double momentum = a.count() > 3 ? a.number(3) : 0.1, epsilon = a.count() > 4 ? a.number(4) : 1e-5;
+            if (!(momentum >= 0 && momentum <= 1)) throw a.error(3, "batchNorm: momentum must be in [0, 1], got " + momentum);
+            if (!(epsilon > 0)) throw a.error(4, "batchNorm: eps must be positive, got " + epsilon);
+            String name = a.stateName(1, "batchNorm");
+            Node runningMean = b.state(name + ".running_mean", channels), runningVar = b.state(name + ".running_var", channels, 1);
+            Node eps = b.constant(epsilon);
+            List<Integer> axes = rank == 2 ? List.of(0) : List.of(0, 1);
+            if (!a.training()) {
+                Node normalized = b.div(b.sub(x, runningMean), b.apply(Elementwise.SQRT_OP, b.add(runningVar, eps)));
+                return b.add(b.mul(normalized, gamma), beta);
+            }
+            Node mean = mean(b, x, axes, true);
+            Node centered = b.sub(x, mean);
+            Node variance = mean(b, b.mul(centered, centered), axes, true);
+            Node normalized = b.div(centered, b.apply(Elementwise.SQRT_OP, b.add(variance, eps)));
+            Size n = Size.ONE;
+            for (int axis : axes) n = n.times(x.shape.dimSize(axis));
+            Node count = b.count(n), keep = b.constant(1 - momentum), rate = b.constant(momentum);
+            Node unbiased = b.div(b.mul(variance, count), b.sub(count, b.constant(1)));
+            a.updateState(name + ".running_mean", b.add(b.mul(keep, runningMean), b.mul(rate, b.reshape(mean, channels))));
+            a.updateState(name + ".running_var", b.add(b.mul(keep, runningVar), b.mul(rate, b.reshape(unbiased, channels))));
+            a.requireBatch(rank == 2 ? 2 : (int) Math.ceil(2.0 / x.shape.dim(1)));
+            return b.add(b.mul(normalized, gamma), beta);
         });
 
         // Losses, each a scalar mean over the examples.

@@ -70,8 +70,11 @@ public final class Leaf<A extends Attr> extends Op<A> {
         }
     }
 
-    /** A state leaf: its shape rides along because a leaf has no inputs to infer it from. */
-    public record State(String name, Shape shape) implements Buffer {
+    /**
+     * A state leaf: its shape rides along because a leaf has no inputs to infer it from; every
+     * element starts at {@code initial} (0 for optimizer state, 1 for a running variance).
+     */
+    public record State(String name, Shape shape, double initial) implements Buffer {
         @Override
         public String toString() {
             return name;

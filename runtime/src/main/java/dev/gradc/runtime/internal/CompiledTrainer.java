@@ -194,6 +194,7 @@ public abstract class CompiledTrainer implements Trainer {
             else p.init().fill((double[]) buffer, p.tensor().shape(), args, rng);
         }
         for (Signature.Hyper h : signature.hypers()) setHyper(h.name(), h.initial());
+        resetState();
         maskRng = new Rng(seed ^ 0x6A09E667F3BCC909L);
     }
 
@@ -230,6 +231,16 @@ public abstract class CompiledTrainer implements Trainer {
      * Refuses labels that are not class indices, before a step or evaluation reads them: a label of
      * 7 for 3 classes would make cross-entropy silently wrong. Allocates nothing unless it throws.
      */
+    /** What a training step checks first: its batch (batch normalization needs two examples) and its labels. */
+    protected final void checkTraining() {
+        if (batch < signature.minBatch()) {
+            throw new dev.gradc.runtime.DataException(modelName + ": batch normalization needs more than one value per channel while "
+                    + "training, and this step's batch is " + batch + " (at least " + signature.minBatch() + " examples a step); "
+                    + "outputs and evaluateLoss() take any batch, as they use the running statistics");
+        }
+        checkClassIndices();
+    }
+
     protected final void checkClassIndices() {
         for (int k = 0; k < labelBuffers.length; k++) {
             int n = labelSizes[k] * (labelHasBatch[k] ? batch : 1), classes = labelClasses[k];
@@ -335,11 +346,13 @@ public abstract class CompiledTrainer implements Trainer {
 
     @Override public TensorView state(String name) { return lookup(stateViews, "optimizer state", name); }
 
+    /** Every state buffer back to its initial value, as in a new trainer (0, or 1 for a running variance). */
     @Override
     public void resetState() {
-        for (TensorView v : stateViews.values()) {
-            if (v.buffer() instanceof float[] f) java.util.Arrays.fill(f, 0f);
-            else java.util.Arrays.fill((double[]) v.buffer(), 0.0);
+        for (Signature.State st : signature.states()) {
+            Object b = stateViews.get(st.tensor().name()).buffer();
+            if (b instanceof float[] f) java.util.Arrays.fill(f, (float) st.initial());
+            else java.util.Arrays.fill((double[]) b, st.initial());
         }
     }
 

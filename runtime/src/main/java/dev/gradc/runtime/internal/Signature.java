@@ -22,7 +22,13 @@ public record Signature(
         List<Hyper> hypers,
         List<State> states,
         List<Mask> masks,
-        List<ClassIndex> classIndices) {
+        List<ClassIndex> classIndices,
+        int minBatch) {
+
+    /** Whether a training step must check its inputs first: labels that must be class indices, or a smallest batch. */
+    public boolean checksTraining() {
+        return !classIndices.isEmpty() || minBatch > 1;
+    }
 
     /** An input that holds class indices, one of {@code 0 .. classes-1} in each element (the labels of oneHot, crossEntropy). */
     public record ClassIndex(String input, int classes) {}
@@ -37,8 +43,11 @@ public record Signature(
     /** A hyper-parameter the host may change between steps, and the value it starts at. */
     public record Hyper(String name, double initial) {}
 
-    /** A zero-initialized state buffer; an accumulator is one of the sums {@code update()} zeroes. */
-    public record State(TensorInfo tensor, boolean accumulator) {}
+    /**
+     * A state buffer, every element starting at {@code initial}; an accumulator is one of the sums
+     * {@code update()} zeroes.
+     */
+    public record State(TensorInfo tensor, boolean accumulator, double initial) {}
 
     /** A dropout mask, drawn before every training step with drop probability {@code p}. */
     public record Mask(TensorInfo tensor, double p) {}
@@ -72,11 +81,16 @@ public record Signature(
         }
         for (TensorInfo t : outputs) line(out, "output", t);
         for (Hyper h : hypers) out.append("hyper ").append(h.name()).append(' ').append(h.initial()).append('\n');
-        for (State s : states) line(out, s.accumulator() ? "accumulator" : "state", s.tensor());
+        for (State s : states) {
+            out.append(s.accumulator() ? "accumulator " : "state ").append(s.tensor().name()).append(' ').append(shape(s.tensor().shape()));
+            if (s.initial() != 0) out.append(' ').append(s.initial());
+            out.append('\n');
+        }
         for (Mask m : masks) {
             out.append("mask ").append(m.tensor().name()).append(' ').append(shape(m.tensor().shape())).append(' ')
                     .append(m.p()).append('\n');
         }
+        if (minBatch > 1) out.append("minBatch ").append(minBatch).append('\n');
         for (ClassIndex c : classIndices) out.append("classes ").append(c.input()).append(' ').append(c.classes()).append('\n');
         return out.toString();
     }
@@ -95,6 +109,7 @@ public record Signature(
         List<State> states = new ArrayList<>();
         List<Mask> masks = new ArrayList<>();
         List<ClassIndex> classes = new ArrayList<>();
+        int minBatch = 1;
         for (String line : text.split("\n")) {
             if (line.isEmpty()) continue;
             String[] f = line.split(" ");
@@ -104,9 +119,11 @@ public record Signature(
                 case "input": inputs.add(tensor(f)); break;
                 case "output": outputs.add(tensor(f)); break;
                 case "hyper": hypers.add(new Hyper(f[1], Double.parseDouble(f[2]))); break;
-                case "state": states.add(new State(tensor(f), false)); break;
-                case "accumulator": states.add(new State(tensor(f), true)); break;
+                case "state": case "accumulator":
+                    states.add(new State(tensor(f), f[0].equals("accumulator"), f.length > 3 ? Double.parseDouble(f[3]) : 0));
+                    break;
                 case "mask": masks.add(new Mask(tensor(f), Double.parseDouble(f[3]))); break;
+                case "minBatch": minBatch = Integer.parseInt(f[1]); break;
                 case "classes": classes.add(new ClassIndex(f[1], Integer.parseInt(f[2]))); break;
                 case "param": {
                     List<Double> args = new ArrayList<>();
@@ -117,7 +134,7 @@ public record Signature(
                 default: throw new IllegalArgumentException("unknown signature line: " + line);
             }
         }
-        return new Signature(model, dtype, inputs, params, outputs, hypers, states, masks, classes);
+        return new Signature(model, dtype, inputs, params, outputs, hypers, states, masks, classes, minBatch);
     }
 
     private static TensorInfo tensor(String[] f) {
