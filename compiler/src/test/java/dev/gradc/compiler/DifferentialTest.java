@@ -49,7 +49,7 @@ class DifferentialTest {
                 "sigmoid(x) * gelu(x) + softplus(x) - elu(x) * leakyRelu(x, 0.2)", "abs(x) + sqrt(q) + square(x) + log1p(q)",
                 "sin(x) * cos(p) + clamp(x, -0.3, 0.3)", "maximum(x, p) - minimum(x, q)", "where(x > p, x, q) + (x <= 0)",
                 "pow(q, x)", "max(x, 1, true) + min(x, 0, true)", "logSumExp(x * p, -1)", "softmax(x * q)", "logSoftmax(x, 0)",
-                "transpose(x) * 2", "concat(x, x * 2, 1)", "concat(slice(x, 1, 1, 3), slice(x, 1, 0, 1), 1) * q", "argmax(x)", "oneHot(argmax(x), 3) * x", "layerNorm(x, p, q)",
+                "transpose(x) * 2", "concat(x, x * 2, 1)", "concat(slice(x, 1, 1, 3), slice(x, 1, 0, 1), 1) * q", "argmax(x)", "oneHot(argmax(x), 3) * x", "layerNorm(x, p, q)", "batchNorm(x, p, reshape(q, 3))", "batchNorm(reshape(x, batch, 3, 1) * q, reshape(q, 3), p, 0.2, 1e-3)",
                 "mse(x, p) + l1(x, q) + huber(x * 3, p) + hinge(x, q)", "binaryCrossEntropyWithLogits(x, q) + crossEntropy(x * 4, argmax(x))",
                 "sum(x * p)", "sum(x * p, 0)", "sum(x * p, 1)", "sum(x * q, -1)",
                 "mean(x * p)", "mean(x * p, 0)", "mean(x * p, -1)",

@@ -55,7 +55,7 @@ final class RandomModel {
     }
 
     private String tensor(int[] shape, int depth) {
-        switch (depth <= 0 ? 0 : choose(9)) {
+        switch (depth <= 0 ? 0 : choose(10)) {
             case 1: return unary(tensor(shape, depth - 1));
             case 2: return binary(shape, depth);
             case 3:
@@ -69,6 +69,13 @@ final class RandomModel {
             case 6: return reshape(shape, depth);
             case 7: return structural(shape, depth);
             case 8: return "(" + tensor(shape, depth - 1) + " * 0.5 + 0.25)";
+            case 9: {
+                // batch normalization over [batch, C] or [batch, L, C]; eps 0.5 keeps it smooth for finite differences
+                int last = shape.length - 1;
+                if (shape.length < 2 || shape[0] != BATCH || shape[last] == BATCH || (shape.length == 3 && shape[1] == BATCH)) return leaf(shape);
+                int[] channels = {shape[last]};
+                return "batchNorm(" + tensor(shape, depth - 1) + ", " + tensor(channels, depth - 1) + ", " + tensor(channels, depth - 1) + ", 0.1, 0.5)";
+            }
             default: return leaf(shape);
         }
     }
