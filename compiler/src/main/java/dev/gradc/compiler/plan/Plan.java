@@ -24,8 +24,12 @@ public record Plan(
         Map<Node, Node> inPlace,
         List<Size> unplanned) {
 
-    /** How a kernel runs: plain scalar loops today; a place for other variants (vector loops) beside it. */
-    public enum Variant { PLAIN }
+    /**
+     * How a kernel runs: PLAIN, scalar loops only; VECTOR, also a Vector API variant, which the
+     * generated class runs where the JVM has the module and the kernel's operations and layout
+     * allow (float32), with the same results.
+     */
+    public enum Variant { PLAIN, VECTOR }
 
     /** One array, of {@code size} elements at the maximum batch; {@code holds} says what lives in it. */
     public record Buffer(int index, Size size, String holds) {}
@@ -134,6 +138,7 @@ public record Plan(
                 line.append(']');
             }
             if (k.splits()) line.append(" split");
+            if (k.variant() == Variant.VECTOR) line.append(" vector");
             if (!k.method().equals(methodName(k))) line.append(" (code of ").append(k.method()).append(')');
             if (k.root().pos.line() > 0) {
                 while (line.length() < 56) line.append(' ');

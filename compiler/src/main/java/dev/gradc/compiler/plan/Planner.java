@@ -30,11 +30,12 @@ import java.util.TreeMap;
 public final class Planner {
     /**
      * The back end's switches: fuse element-wise chains into one loop; let temporaries share
-     * buffers; split large element-wise loops across the trainer's threads.
+     * buffers; split large element-wise loops across the trainer's threads; give element-wise
+     * kernels a Vector API variant beside the plain one.
      */
-    public record Options(boolean fusion, boolean memoryPlanning, boolean loopSplitting) {
-        public static final Options ALL = new Options(true, true, true);
-        public static final Options NONE = new Options(false, false, false);
+    public record Options(boolean fusion, boolean memoryPlanning, boolean loopSplitting, boolean vectorKernels) {
+        public static final Options ALL = new Options(true, true, true, true);
+        public static final Options NONE = new Options(false, false, false, false);
     }
 
     /** Split loops at most: keeps the dispatching method far below HotSpot's 8000-byte limit. */
@@ -228,9 +229,11 @@ public final class Planner {
         for (Node n : computed) {
             List<Node> reads = kernelArgs(n);
             boolean splits = options.loopSplitting() && splits(n);
+            boolean pointwise = n.op instanceof Elementwise || n.op == Broadcast.OP;
+            Plan.Variant variant = options.vectorKernels() && pointwise ? Plan.Variant.VECTOR : Plan.Variant.PLAIN;
             Plan.Kernel k = new Plan.Kernel(n.id, n, fusedOf.getOrDefault(n, List.of()), reads, n.op == MatMul.OP, splits,
-                    Plan.Variant.PLAIN, "");
-            String code = KernelKey.of(k, fusedInto.keySet(), inline);
+                    variant, "");
+            String code = variant + " " + KernelKey.of(k, fusedInto.keySet(), inline);
             String method = methodOf.computeIfAbsent(code, c -> Plan.methodName(k));
             kernels.put(n, new Plan.Kernel(k.id(), n, k.fused(), reads, k.pool(), splits, k.variant(), method));
         }
