@@ -60,8 +60,24 @@ public final class ModelParser {
     /** The type a for loop's counter has in its scope: an int the body may read but not assign. */
     private static final String LOOP = "loop counter";
     /** Loops and repeat() are unrolled when compiling; beyond this a model is surely a mistake. */
-    private static final int MAX_UNROLL = 10_000;
-    private static final String TOO_DEEP = "expressions nest too deeply to compile; split them with local variables";
+    static final int MAX_UNROLL = 10_000;
+    /**
+     * Built-in calls and operators in the whole elaborated model (helpers inlined, loops unrolled):
+     * a bound on what the back end is asked to compile, and on the time spent here.
+     */
+    static final int MAX_OPERATIONS = 200_000;
+    /**
+     * Statements run, loop iterations and helper calls inlined while elaborating: bounds the time of
+     * nested loops and of helpers calling helpers, which may multiply without making operations.
+     */
+    static final int MAX_STEPS = 1_000_000;
+    /**
+     * Parsing and elaboration run on a thread of their own with this stack, so that how deep a model
+     * may nest does not depend on the caller's thread. {@link Nesting} keeps every model it lets
+     * through far below it; the stack is reserved address space, committed only as it is used.
+     */
+    private static final long STACK_BYTES = 64L << 20;
+    private static final String TOO_DEEP = Nesting.TOO_DEEP;
 
     private final Source source;
     private final Map<String, SourcePos> declared = new HashMap<>();
@@ -77,13 +93,43 @@ public final class ModelParser {
     private final List<Diagnostic> errors = new ArrayList<>();
     private final java.util.Set<String> failed = new java.util.HashSet<>();
     private final List<Model.ClipDecl> clips = new ArrayList<>();
+    private int operations, steps;
 
     private ModelParser(Source source) {
         this.source = source;
     }
 
+    /**
+     * Parses and elaborates a model file.
+     *
+     * @throws CompileException for anything outside the language or beyond its limits, with positions
+     */
     public static Model parse(Source source) {
-        return new ModelParser(source).modelFile();
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(null, () -> {
+            try {
+                result[0] = new ModelParser(source).modelFile();
+            } catch (Throwable t) { // handed to the caller's thread below
+                failure[0] = t;
+            }
+        }, "gradc-parse", STACK_BYTES);
+        worker.setDaemon(true);
+        worker.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) { // parsing is short and bounded: finish it, keep the interrupt
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure[0] instanceof RuntimeException e) throw e;
+        if (failure[0] instanceof Error e) throw e;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
+        return (Model) result[0];
     }
 
     // modelFile: classDeclaration, alone
@@ -93,6 +139,7 @@ public final class ModelParser {
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)
                 .setTabSize(1)
                 .setAttributeComments(false);
+        Nesting.check(source);
         ParseResult<CompilationUnit> result;
         try {
             result = new JavaParser(config).parse(source.text());
@@ -395,6 +442,7 @@ public final class ModelParser {
         CallKey key = checkedArity ? new CallKey(m, args) : null;
         Expr known = key == null ? null : inlined.get(key);
         if (known != null) return known;
+        step(at);
         Scope scope = new Scope(null);
         for (int i = 0; i < m.getParameters().size(); i++) {
             Parameter p = m.getParameter(i);
@@ -428,6 +476,7 @@ public final class ModelParser {
         Expr result = null;
         for (Statement s : list) {
             if (result != null) throw error(pos(s), "unreachable statement after return");
+            step(pos(s));
             if (s instanceof ReturnStmt r) {
                 if (!returnAllowed) throw error(pos(r), "return only at the end of a method, not inside a loop or block");
                 if (r.getExpression().isEmpty()) throw error(pos(r), "return needs a value");
@@ -497,6 +546,7 @@ public final class ModelParser {
         int iterations = 0;
         while (holds(compare.getOperator(), value, limit, compare)) {
             if (++iterations > MAX_UNROLL) throw error(pos(f), "this loop runs more than " + MAX_UNROLL + " times; loops are unrolled when compiling");
+            step(pos(f));
             statements(body, new Scope(loop), false);
             value += step;
             loop.assign(counter, new Expr.Num(value, true, start.pos()));
@@ -662,7 +712,7 @@ public final class ModelParser {
                     if (n.integral() && n.value() == Integer.MIN_VALUE) throw error(pos(u), "int constant overflows: " + -(long) n.value());
                     return new Expr.Num(-n.value(), n.integral(), pos(u));
                 }
-                return new Expr.Call("neg", List.of(x), pos(u));
+                return operation("neg", List.of(x), pos(u));
             default:
                 throw unsupported(u, "'" + u.getOperator().asString() + "' operator");
         }
@@ -688,13 +738,13 @@ public final class ModelParser {
         SourcePos at = operatorPos(b);
         if (left instanceof Expr.Num l && right instanceof Expr.Num r && fold(function, l, r, at) instanceof Expr.Num n) return n;
         if (function.equals("rem")) throw error(at, "'%' works on constants only");
-        return new Expr.Call(function, List.of(left, right), at);
+        return operation(function, List.of(left, right), at);
     }
 
     /** {@code l op r} as the binary operator would build it (constants folded). */
     private Expr arithmetic(String function, Expr l, Expr r, SourcePos at) {
         if (l instanceof Expr.Num a && r instanceof Expr.Num b && fold(function, a, b, at) instanceof Expr.Num n) return n;
-        return new Expr.Call(function, List.of(l, r), at);
+        return operation(function, List.of(l, r), at);
     }
 
     /** Java's arithmetic on constants: int op int stays int (division truncates), else double. Comparisons stay calls. */
@@ -725,7 +775,7 @@ public final class ModelParser {
         for (Expression arg : call.getArguments()) args.add(expression(arg, scope));
         if (failed.contains(call.getNameAsString())) throw new FailedName();
         MethodDeclaration m = methods.get(call.getNameAsString());
-        if (m == null) return new Expr.Call(call.getNameAsString(), args, at);
+        if (m == null) return operation(call.getNameAsString(), args, at);
         methodSignature(m);
         if (args.size() != m.getParameters().size()) {
             throw error(at, "wrong number of arguments to '" + m.getNameAsString() + "': expected "
@@ -735,6 +785,23 @@ public final class ModelParser {
             if (args.get(i) instanceof Expr.Batch) throw error(args.get(i).pos(), "batch is a dimension, not a tensor");
         }
         return inlineCall(m, args, at, true);
+    }
+
+    /** A built-in call or operator, counted against the model's limit. */
+    private Expr operation(String function, List<Expr> args, SourcePos at) {
+        if (++operations > MAX_OPERATIONS) {
+            throw error(at, "the model elaborates to more than " + MAX_OPERATIONS + " operations (helpers inlined, loops "
+                    + "unrolled); that is more than gradc compiles");
+        }
+        return new Expr.Call(function, args, at);
+    }
+
+    /** One statement, loop iteration or inlined call, counted against the model's limit. */
+    private void step(SourcePos at) {
+        if (++steps > MAX_STEPS) {
+            throw error(at, "elaborating the model takes more than " + MAX_STEPS + " steps (statements of unrolled loops "
+                    + "and inlined helpers, loop iterations and helper calls); loops are unrolled when compiling");
+        }
     }
 
     // positions and errors
