@@ -4,9 +4,14 @@ package dev.gradc.dsl;
 public record Diagnostic(Source source, SourcePos pos, String message) {
 
     public String format() {
+        return format("error");
+    }
+
+    /** As {@link #format()} with another severity in place of {@code error}, such as {@code note}. */
+    public String format(String severity) {
         StringBuilder out = new StringBuilder();
         out.append(source.name()).append(':').append(pos.line()).append(':').append(pos.column())
-                .append(": error: ").append(message);
+                .append(": ").append(severity).append(": ").append(message);
         String line = source.line(pos.line());
         if (!line.isEmpty()) {
             out.append('\n').append(line).append('\n');
