@@ -65,12 +65,12 @@ public final class ModelParser {
      * Built-in calls and operators in the whole elaborated model (helpers inlined, loops unrolled):
      * a bound on what the back end is asked to compile, and on the time spent here.
      */
-    static final int MAX_OPERATIONS = 200_000;
+    static final int MAX_OPERATIONS = 100_000;
     /**
      * Statements run, loop iterations and helper calls inlined while elaborating: bounds the time of
      * nested loops and of helpers calling helpers, which may multiply without making operations.
      */
-    static final int MAX_STEPS = 1_000_000;
+    static final int MAX_STEPS = 500_000;
     /**
      * Parsing and elaboration run on a thread of their own with this stack, so that how deep a model
      * may nest does not depend on the caller's thread. {@link Nesting} keeps every model it lets
@@ -94,6 +94,8 @@ public final class ModelParser {
     private final java.util.Set<String> failed = new java.util.HashSet<>();
     private final List<Model.ClipDecl> clips = new ArrayList<>();
     private int operations, steps;
+    /** Methods whose signature passed {@link #methodSignature}: checked once, not at every call. */
+    private final java.util.Set<MethodDeclaration> signatureChecked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private ModelParser(Source source) {
         this.source = source;
@@ -105,32 +107,35 @@ public final class ModelParser {
      * @throws CompileException for anything outside the language or beyond its limits, with positions
      */
     public static Model parse(Source source) {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Thread worker = new Thread(null, () -> {
-            try {
-                result[0] = new ModelParser(source).modelFile();
-            } catch (Throwable t) { // handed to the caller's thread below
-                failure[0] = t;
-            }
-        }, "gradc-parse", STACK_BYTES);
-        worker.setDaemon(true);
-        worker.start();
+        java.util.concurrent.Future<Model> result = WORKERS.submit(() -> new ModelParser(source).modelFile());
         boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException e) { // parsing is short and bounded: finish it, keep the interrupt
-                interrupted = true;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) { // parsing is short and bounded: finish it, keep the interrupt
+                    interrupted = true;
+                }
             }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
-        if (interrupted) Thread.currentThread().interrupt();
-        if (failure[0] instanceof RuntimeException e) throw e;
-        if (failure[0] instanceof Error e) throw e;
-        if (failure[0] != null) throw new IllegalStateException(failure[0]);
-        return (Model) result[0];
     }
+
+    /**
+     * Threads with {@link #STACK_BYTES} of stack, created as parses need them and kept a while:
+     * starting a thread costs more than parsing a small model.
+     */
+    private static final java.util.concurrent.ExecutorService WORKERS = new java.util.concurrent.ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), task -> {
+                Thread t = new Thread(null, task, "gradc-parse", STACK_BYTES);
+                t.setDaemon(true);
+                return t;
+            });
 
     // modelFile: classDeclaration, alone
 
@@ -410,6 +415,7 @@ public final class ModelParser {
     // method: 'Tensor' NAME '(' ('Tensor' NAME (',' 'Tensor' NAME)*)? ')' block
 
     private void methodSignature(MethodDeclaration m) {
+        if (signatureChecked.contains(m)) return;
         if (!m.getModifiers().isEmpty()) throw unsupported(m.getModifiers().get(0), "'" + m.getModifiers().get(0).getKeyword().asString() + "' modifier");
         if (!m.getAnnotations().isEmpty()) throw unsupported(m.getAnnotation(0), "annotation");
         if (!m.getTypeParameters().isEmpty()) throw unsupported(m.getTypeParameter(0), "type parameter");
@@ -429,6 +435,7 @@ public final class ModelParser {
             if (p.getNameAsString().equals(BATCH)) throw error(pos(p.getName()), "'batch' is reserved for the batch dimension");
         }
         if (m.getBody().isEmpty()) throw error(pos(m.getName()), "method '" + m.getNameAsString() + "' needs a body");
+        signatureChecked.add(m);
     }
 
     /**

@@ -144,7 +144,7 @@ class LimitsTest {
         CompileException e = error("class T {\n    Input x = input(2);\n    Tensor loss() {\n        Tensor t = x;\n"
                 + "        for (int i = 0; i < 10000; i++) {\n            for (int j = 0; j < 10000; j++) { int k = j; }\n        }\n"
                 + "        return sum(t);\n    }\n}\n");
-        assertTrue(e.first().message().startsWith("elaborating the model takes more than 1000000 steps"), e.first().message());
+        assertTrue(e.first().message().startsWith("elaborating the model takes more than 500000 steps"), e.first().message());
         assertEquals(6, e.first().pos().line());
     }
 
@@ -158,13 +158,13 @@ class LimitsTest {
         text.append("    Tensor loss() { return x * f40(1); }\n}\n");
         CompileException e = error(text.toString());
         // Each body is checked once with its parameter as a placeholder, where a + 1 is an operation.
-        assertTrue(e.first().message().startsWith("the model elaborates to more than 200000 operations"), e.first().message());
+        assertTrue(e.first().message().startsWith("the model elaborates to more than 100000 operations"), e.first().message());
     }
 
     @Test
     void tooManyOperationsIsAnError() {
         CompileException e = error(unrolled(10_000, "{ for (int j = 0; j < 30; j++) t = t + 1; }"));
-        assertEquals("the model elaborates to more than 200000 operations (helpers inlined, loops unrolled); "
+        assertEquals("the model elaborates to more than 100000 operations (helpers inlined, loops unrolled); "
                 + "that is more than gradc compiles", e.first().message());
         assertEquals(new SourcePos(5, 78), e.first().pos()); // the + that made one operation too many
     }
