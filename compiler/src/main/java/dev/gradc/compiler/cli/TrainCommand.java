@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "0", description = "Batch size; 0 for the whole data set (default).")
     int batch;
 
-    @Option(names = "--lr", description = "Initial learning rate, positive (default: the model's optimizer's).")
+    @Option(names = "--lr", description = "Initial learning rate, at least 0 (default: the model's optimizer's).")
     Double lr;
 
     @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, step, linear or cosine (default: ${DEFAULT-VALUE}).")
@@ -182,8 +182,8 @@ final class TrainCommand implements Callable<Integer> {
         atLeast("--warmup", warmup, 0, "");
         atLeast("--print-every", printEvery, 0, " (0 for none)");
         atLeast("--threads", threads, 1, "");
-        if (lr != null && !(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
-            throw new Main.UsageError("gradc: --lr must be a positive finite number, got " + lr);
+        if (lr != null && !(lr >= 0 && lr < Double.POSITIVE_INFINITY)) { // 0 evaluates loaded parameters
+            throw new Main.UsageError("gradc: --lr must be a finite number of at least 0, got " + lr);
         }
         if (!(lrEnd >= 0 && lrEnd < Double.POSITIVE_INFINITY)) {
             throw new Main.UsageError("gradc: --lr-end must be a finite number of at least 0, got " + lrEnd);

@@ -60,10 +60,9 @@ class TrainOptionsTest {
         usageError("gradc: --steps must be at least 1, got -1", "--steps", "-1");
         usageError("gradc: --epochs must be at least 0 (0 counts --steps instead), got -1", "--epochs", "-1");
         usageError("gradc: --batch must be at least 0 (0 for the whole data set), got -5", "--batch", "-5");
-        usageError("gradc: --lr must be a positive finite number, got -1.0", "--lr", "-1");
-        usageError("gradc: --lr must be a positive finite number, got Infinity", "--lr", "Infinity");
-        usageError("gradc: --lr must be a positive finite number, got NaN", "--lr", "NaN");
-        usageError("gradc: --lr must be a positive finite number, got 0.0", "--lr", "0");
+        usageError("gradc: --lr must be a finite number of at least 0, got -1.0", "--lr", "-1");
+        usageError("gradc: --lr must be a finite number of at least 0, got Infinity", "--lr", "Infinity");
+        usageError("gradc: --lr must be a finite number of at least 0, got NaN", "--lr", "NaN");
         usageError("gradc: --samples must be at least 1, got 0", "--samples", "0");
         usageError("gradc: --lr-every must be at least 1, got 0", "--lr-every", "0", "--lr-schedule", "step");
         usageError("gradc: --lr-gamma must be a positive finite number, got NaN", "--lr-gamma", "NaN");
