@@ -65,7 +65,7 @@ final class ModelBuild {
                 continue;
             }
             try {
-                Source source = new Source(model, new String(text, StandardCharsets.UTF_8));
+                Source source = Source.decode(model, text); // not UTF-8: a positioned error like any other
                 Compilation c = Compiler.compile(source, Compiler.Options.DEFAULT.withDtype(dtype).withRelease(release)
                         .withPackage(packageOf(model)).withInterfaces(List.of(qualified(model, interfaceName(model)))));
                 warnings.addAll(c.warnings());

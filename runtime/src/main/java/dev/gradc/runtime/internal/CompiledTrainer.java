@@ -71,8 +71,8 @@ public abstract class CompiledTrainer implements Trainer {
 
     /**
      * Allocates and binds every buffer for batches of up to {@code maxBatch} and initializes the
-     * parameters from {@code seed}. A trainer that would not fit the heap is an
-     * IllegalArgumentException saying how much it needs.
+     * parameters from {@code seed}. A trainer that would not fit the heap is a
+     * {@link dev.gradc.runtime.TrainerTooLargeException} saying how much it needs.
      */
     protected CompiledTrainer(String signatureText, String storageText, int maxBatch, long seed) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
@@ -97,7 +97,7 @@ public abstract class CompiledTrainer implements Trainer {
                 buffers = floats;
             }
         } catch (OutOfMemoryError e) {
-            throw new IllegalArgumentException(tooLarge(lengths), e);
+            throw new dev.gradc.runtime.TrainerTooLargeException(tooLarge(lengths), e);
         }
         inputs.addAll(signature.inputs());
         outputs.addAll(signature.outputs());
@@ -149,7 +149,7 @@ public abstract class CompiledTrainer implements Trainer {
             total += n;
         }
         // Beyond the heap's maximum it cannot fit; below it, allocating says (garbage may be collected first).
-        if (total * dtype.itemSize() > Runtime.getRuntime().maxMemory()) throw new IllegalArgumentException(tooLarge(lengths));
+        if (total * dtype.itemSize() > Runtime.getRuntime().maxMemory()) throw new dev.gradc.runtime.TrainerTooLargeException(tooLarge(lengths), null);
         return lengths;
     }
 
