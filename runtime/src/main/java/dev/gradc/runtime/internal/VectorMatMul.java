@@ -54,8 +54,13 @@ final class VectorMatMul {
     private static final int PACK_A_STRIPS = 3;
 
     private static final FloatVector ZERO = FloatVector.zero(S);
-    /** The bias of a ReLU-only epilogue: adding +0 changes no value that ReLU keeps. */
-    private static final float[] NO_BIAS = new float[NR];
+    /**
+     * Zeros: the first k-block's accumulators load from here (stride 0), and a ReLU-only epilogue adds
+     * them as its bias (adding +0 changes no value that ReLU keeps).
+     */
+    private static final float[] ZEROS = new float[NR];
+    /** An untransposed B up to this size is read in place: half of L1. */
+    private static final int IN_PLACE_B_BYTES = CacheSizes.L1 / 2;
 
     /** Set once every kernel ran allocation-free on the warm-up thread; until then callers take the plain path. */
     static volatile boolean ready;
@@ -107,27 +112,34 @@ final class VectorMatMul {
     static void multiply(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb, int m, int n, int k,
                          float[] bias, int qo, boolean relu, int r0, int r1, int c0, int c1) {
         if (r0 >= r1 || c0 >= c1) return;
-        if (n == 1 && r1 - r0 > 1) {
-            // One column would make every tile one column wide. Laid out alike, Cᵀ = op(B)ᵀ·op(A)ᵀ is one
-            // row of m columns (a k x 1 or 1 x k B reads the same either way; op(A)ᵀ is A stored transposed
-            // unless A already was); the bias is then one value for the whole row, added after.
-            multiply(c, co, b, bo, false, a, ao, !ta, 1, m, k, null, 0, false, 0, 1, r0, r1);
-            if (bias != null || relu) MatMul.epilogue(c, co, 1, bias, qo, relu, r0, r1, 0, 1);
-            return;
-        }
-        for (int i = r0; i < r1; i++) Arrays.fill(c, co + i * n + c0, co + i * n + c1, 0f);
         // This method holds no vector operation: should a branch it never took in the warm-up trap and
-        // send it back to the interpreter, it still calls the compiled driver.
+        // send it back to the interpreter, it still calls compiled kernels.
         Scratch s = acquire();
-        product(s, c, co, a, ao, ta, b, bo, tb, m, n, k, bias != null ? bias : relu ? NO_BIAS : null, bias != null ? qo : -1, relu, r0, r1, c0, c1);
+        if (n == 1 || m == 1) {
+            // One column or one row: a tile would compute mostly padding. A matrix-vector product instead,
+            // over the matrix operand's rows (n == 1: op(A), x = op(B)) or columns (m == 1: op(B), x = op(A)).
+            if (n == 1) vectorProduct(c, co, a, ao, ta ? 1 : k, ta ? m : 1, b, bo, k, r0, r1, s.gather);
+            else vectorProduct(c, co, b, bo, tb ? k : 1, tb ? 1 : n, a, ao, k, c0, c1, s.gather);
+            if (bias != null || relu) MatMul.epilogue(c, co, n, bias, qo, relu, r0, r1, c0, c1);
+        } else {
+            product(s, c, co, a, ao, ta, b, bo, tb, m, n, k, bias != null ? bias : relu ? ZEROS : null, bias != null ? qo : -1, relu,
+                    r0, r1, c0, c1);
+        }
         release(s);
     }
 
-    /** The driver (see the class comment); {@code q} is the bias or {@link #NO_BIAS}, {@code qo} -1 for the latter. */
+    /**
+     * The driver (see the class comment); {@code q} is the bias or {@link #ZEROS}, {@code qo} -1 for the
+     * latter. The first k-block's tiles load their accumulators from {@link #ZEROS}, so C is never
+     * cleared first.
+     */
     private static void product(Scratch s, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb, int m, int n, int k,
                                 float[] q, int qo, boolean relu, int r0, int r1, int c0, int c1) {
         int kb = blockOf(k);
         int ai = ta ? 1 : k, as = ta ? m : 1; // A(i, p) = a[ao + i*ai + p*as]
+        // A small untransposed B is read in place, rows n apart (only a partial last strip is packed):
+        // it stays in cache, and packing it would cost a tenth of the product.
+        boolean inPlaceB = !tb && (long) k * n * Float.BYTES <= IN_PLACE_B_BYTES;
         for (int j0 = c0; j0 < c1; j0 += NC) {
             int nc = Math.min(NC, c1 - j0);
             // Strips: full tiles, then what is left either as one more (padded) tile or, when that would
@@ -139,18 +151,22 @@ final class VectorMatMul {
             boolean packA = ta && mains >= PACK_A_STRIPS;
             for (int p0 = 0; p0 < k; p0 += kb) {
                 int kc = Math.min(kb, k - p0);
+                boolean first = p0 == 0;
                 float[] tq = p0 + kc == k ? q : null; // the epilogue goes with the last k-block
-                packB(b, bo, tb, n, k, p0, kc, j0, nc, mains, strips, s);
+                packB(b, bo, tb, n, k, p0, kc, j0, nc, mains, strips, inPlaceB, s);
                 for (int i0 = r0; i0 < r1; i0 += MC) {
                     int mc = Math.min(MC, r1 - i0);
                     if (packA) packA(a, ao + p0 * m + i0, m, mc, kc, s);
                     for (int t = 0; t < strips; t++) {
                         boolean main = t < mains;
                         int width = main ? NR : L, jj = j0 + (main ? t * NR : mains * NR + (t - mains) * L);
-                        int valid = Math.min(width, j0 + nc - jj), strip = (jj - j0) * kc;
+                        int valid = Math.min(width, j0 + nc - jj);
+                        boolean whole = valid == width, direct = inPlaceB && whole;
+                        float[] bs = direct ? b : s.b;
+                        int b0 = direct ? bo + p0 * n + jj : (jj - j0) * kc, bStep = direct ? n : width;
                         int qOff = qo >= 0 ? qo + jj : 0;
                         float[] sq = tq;
-                        if (tq != null && valid < width) { // a bias vector must not read past the end
+                        if (tq != null && !whole) { // a bias vector must not read past the end
                             System.arraycopy(tq, qOff, s.bias, 0, valid);
                             Arrays.fill(s.bias, valid, width, 0f);
                             sq = s.bias;
@@ -161,16 +177,21 @@ final class VectorMatMul {
                             int rows = Math.min(tileRows, i0 + mc - i);
                             float[] src = packA ? s.a : a;
                             int a0 = packA ? (i - i0) * kc : ao + i * ai + p0 * as, ri = packA ? kc : ai, ks = packA ? 1 : as;
-                            if (valid == width) {
-                                tile(main, src, a0, ri, ks, rows, s.b, strip, c, co + i * n + jj, n, kc, sq, qOff, relu);
+                            int cOff = co + i * n + jj;
+                            if (whole) {
+                                tile(main, src, a0, ri, ks, rows, bs, b0, bStep, first ? ZEROS : c, first ? 0 : cOff, first ? 0 : n,
+                                        c, cOff, n, kc, sq, qOff, relu);
                             } else { // the last strip is partial: computed in the scratch tile, then copied
                                 float[] t0 = s.tile;
-                                for (int r = 0; r < rows; r++) {
-                                    System.arraycopy(c, co + (i + r) * n + jj, t0, r * width, valid);
-                                    Arrays.fill(t0, r * width + valid, (r + 1) * width, 0f);
+                                if (!first) {
+                                    for (int r = 0; r < rows; r++) {
+                                        System.arraycopy(c, cOff + r * n, t0, r * width, valid);
+                                        Arrays.fill(t0, r * width + valid, (r + 1) * width, 0f);
+                                    }
                                 }
-                                tile(main, src, a0, ri, ks, rows, s.b, strip, t0, 0, width, kc, sq, qOff, relu);
-                                for (int r = 0; r < rows; r++) System.arraycopy(t0, r * width, c, co + (i + r) * n + jj, valid);
+                                tile(main, src, a0, ri, ks, rows, bs, b0, bStep, first ? ZEROS : t0, 0, first ? 0 : width,
+                                        t0, 0, width, kc, sq, qOff, relu);
+                                for (int r = 0; r < rows; r++) System.arraycopy(t0, r * width, c, cOff + r * n, valid);
                             }
                         }
                     }
@@ -179,11 +200,56 @@ final class VectorMatMul {
         }
     }
 
-    private static void tile(boolean main, float[] a, int a0, int ai, int as, int rows, float[] b, int b0,
-                             float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
-        if (!main) tile8x1(a, a0, ai, as, rows, b, b0, c, c0, cs, kc, q, q0, relu);
-        else if (NV == 4) tile6x4(a, a0, ai, as, rows, b, b0, c, c0, cs, kc, q, q0, relu);
-        else tile6x2(a, a0, ai, as, rows, b, b0, c, c0, cs, kc, q, q0, relu);
+    private static void tile(boolean main, float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                             float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        if (!main) tile8x1(a, a0, ai, as, rows, b, b0, bs, cl, cl0, cls, c, c0, cs, kc, q, q0, relu);
+        else if (NV == 4) tile6x4(a, a0, ai, as, rows, b, b0, bs, cl, cl0, cls, c, c0, cs, kc, q, q0, relu);
+        else tile6x2(a, a0, ai, as, rows, b, b0, bs, cl, cl0, cls, c, c0, cs, kc, q, q0, relu);
+    }
+
+    /**
+     * {@code c[co + t] = sum_p M(t, p) * x[xo + p]} (fma over p ascending from +0) for t in
+     * {@code [t0, t1)}, {@code M(t, p) = mat[mo + t*ts + p*ps]}: vectors along t when {@code ts == 1},
+     * else gathers (then {@code ps == 1}); two output vectors at a time, for two independent chains.
+     */
+    private static void vectorProduct(float[] c, int co, float[] mat, int mo, int ts, int ps, float[] x, int xo, int k, int t0, int t1,
+                                      int[] gather) {
+        for (int i = 0; i < L; i++) gather[i] = i * ts;
+        int t = t0;
+        for (; t + 2 * L <= t1; t += 2 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            int m0 = mo + t * ts, m1 = mo + (t + L) * ts;
+            if (ts == 1) {
+                for (int p = 0; p < k; p++) {
+                    FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+                    s0 = FloatVector.fromArray(S, mat, m0 + p * ps).fma(xv, s0);
+                    s1 = FloatVector.fromArray(S, mat, m1 + p * ps).fma(xv, s1);
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+                    s0 = FloatVector.fromArray(S, mat, m0 + p, gather, 0).fma(xv, s0);
+                    s1 = FloatVector.fromArray(S, mat, m1 + p, gather, 0).fma(xv, s1);
+                }
+            }
+            s0.intoArray(c, co + t);
+            s1.intoArray(c, co + t + L);
+        }
+        for (; t + L <= t1; t += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            int m0 = mo + t * ts;
+            if (ts == 1) {
+                for (int p = 0; p < k; p++) s0 = FloatVector.fromArray(S, mat, m0 + p * ps).fma(FloatVector.broadcast(S, x[xo + p]), s0);
+            } else {
+                for (int p = 0; p < k; p++) s0 = FloatVector.fromArray(S, mat, m0 + p, gather, 0).fma(FloatVector.broadcast(S, x[xo + p]), s0);
+            }
+            s0.intoArray(c, co + t);
+        }
+        for (; t < t1; t++) {
+            float s0 = 0;
+            for (int p = 0, mx = mo + t * ts; p < k; p++, mx += ps) s0 = Math.fma(mat[mx], x[xo + p], s0);
+            c[co + t] = s0;
+        }
     }
 
     /** k-steps per block: at most {@link #KC}, balanced so that no block is a short remainder (784 = 4 x 196, not 3 x 256 + 16). */
@@ -195,9 +261,11 @@ final class VectorMatMul {
     /**
      * Packs {@code op(B)} rows {@code [p0, p0+kc)}, columns {@code [j0, j0+nc)} strip by strip: strip
      * {@code t} (width {@code w}: NR for the first {@code mains}, then L) holds {@code pack[p*w + j]},
-     * columns past the block zero, at {@code (first column - j0) * kc}.
+     * columns past the block zero, at {@code (first column - j0) * kc}; with {@code inPlace} only a
+     * partial strip.
      */
-    private static void packB(float[] b, int bo, boolean tb, int n, int k, int p0, int kc, int j0, int nc, int mains, int strips, Scratch s) {
+    private static void packB(float[] b, int bo, boolean tb, int n, int k, int p0, int kc, int j0, int nc, int mains, int strips,
+                              boolean inPlace, Scratch s) {
         float[] pack = s.b;
         // Refilled every call: a branch on "same stride as last time" would be compiled from the
         // warm-up's profile and trap for a caller's new stride.
@@ -205,6 +273,7 @@ final class VectorMatMul {
         for (int t = 0; t < strips; t++) {
             int width = t < mains ? NR : L, jj = j0 + (t < mains ? t * NR : mains * NR + (t - mains) * L);
             int valid = Math.min(width, j0 + nc - jj), base = (jj - j0) * kc;
+            if (inPlace && valid == width) continue; // read where it is
             // Each loop below is a plain counted loop, its conditions decided outside it: C2 speculates on
             // what a loop's profile showed, and a caller's shape breaking a speculation would send this
             // method back to the interpreter, boxing vectors.
@@ -321,17 +390,22 @@ final class VectorMatMul {
      */
     static int[][] warmUpShapes() {
         int[][] rows = new int[NARROW_ROWS][];
-        for (int r = 1; r <= NARROW_ROWS; r++) rows[r - 1] = new int[] {r, NR + L + 1, 3};
+        // m = 9 .. 16: every row count of the last tile of both tiles (6 + 3 .. 6 + 6 + 4, 8 + 1 .. 8 + 8)
+        for (int r = 1; r <= NARROW_ROWS; r++) rows[r - 1] = new int[] {NARROW_ROWS + r, NR + L + 1, 3};
+        int packedK = IN_PLACE_B_BYTES / ((NR + L + 3) * Float.BYTES) + 1; // too large a B to read in place
         int[][] others = {
             {2 * MR + 1, NR + L + 5, 7},
-            {1, L, KC + 7}, // several k-blocks, in the cheapest shape: the interpreted rounds are slow
+            {MR + 1, NR + L + 3, packedK},
+            {2, L + 1, KC + 7}, // several k-blocks, in cheap shapes: the interpreted rounds are slow
+            {2, 2 * NR + 1, KC + 7},
             {MR + 1, NR + NR / 2 + 3, 9},
             {NARROW_ROWS + 1, PACK_A_STRIPS * NR + 1, L + 3},
             {5, PACK_A_STRIPS * NR, 2 * L},
             {MR, PACK_A_STRIPS * NR, 3},
             {2 * NARROW_ROWS + 3, L - 1, 3},
             {MR * 3, 2 * NR, L},
-            {17, 1, 20},
+            {3 * L + 3, 1, 6},
+            {1, 3 * L + 3, 5},
             {1, 1, 3},
             {MC + 1, L, 2},
             {2, NC + L + 1, 2},
@@ -404,22 +478,26 @@ final class VectorMatMul {
     // ---- the register tiles: written out, since accumulators must be locals to live in registers ----
 
     /**
-     * {@code C[rows x width] += A·B} over kc k-steps, then the epilogue if {@code q} is not null: bias
-     * {@code q[q0 ..]} added, then ReLU if {@code relu}. A's row r, step p is {@code a[a0 + r*ai + p*as]};
-     * B is a packed strip, {@code width} floats per k-step; C's rows are {@code cs} apart. Rows from
-     * {@code rows} on are computed from the last real row (so nothing out of bounds is read) and not stored.
+     * {@code C[rows x width] = Cl + A·B} over kc k-steps, then the epilogue if {@code q} is not null:
+     * bias {@code q[q0 ..]} added, then ReLU if {@code relu}. A's row r, step p is
+     * {@code a[a0 + r*ai + p*as]}; B's step p starts at {@code b0 + p*bs}; the accumulators start from
+     * {@code cl} (rows {@code cls} apart: C itself, or zeros with stride 0) and are stored to C (rows
+     * {@code cs} apart). Rows from {@code rows} on are computed from the last real row (so nothing out
+     * of bounds is read) and not stored.
      */
-    private static void tile6x4(float[] a, int a0, int ai, int as, int rows, float[] b, int b0,
-                                float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
-        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai, x5 = Math.min(5, rows - 1) * ai;
-        int y1 = Math.min(1, rows - 1) * cs, y2 = Math.min(2, rows - 1) * cs, y3 = Math.min(3, rows - 1) * cs, y4 = Math.min(4, rows - 1) * cs, y5 = Math.min(5, rows - 1) * cs;
-        FloatVector c00 = FloatVector.fromArray(S, c, c0), c01 = FloatVector.fromArray(S, c, c0 + L), c02 = FloatVector.fromArray(S, c, c0 + 2 * L), c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + y1), c11 = FloatVector.fromArray(S, c, c0 + y1 + L), c12 = FloatVector.fromArray(S, c, c0 + y1 + 2 * L), c13 = FloatVector.fromArray(S, c, c0 + y1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + y2), c21 = FloatVector.fromArray(S, c, c0 + y2 + L), c22 = FloatVector.fromArray(S, c, c0 + y2 + 2 * L), c23 = FloatVector.fromArray(S, c, c0 + y2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + y3), c31 = FloatVector.fromArray(S, c, c0 + y3 + L), c32 = FloatVector.fromArray(S, c, c0 + y3 + 2 * L), c33 = FloatVector.fromArray(S, c, c0 + y3 + 3 * L);
-        FloatVector c40 = FloatVector.fromArray(S, c, c0 + y4), c41 = FloatVector.fromArray(S, c, c0 + y4 + L), c42 = FloatVector.fromArray(S, c, c0 + y4 + 2 * L), c43 = FloatVector.fromArray(S, c, c0 + y4 + 3 * L);
-        FloatVector c50 = FloatVector.fromArray(S, c, c0 + y5), c51 = FloatVector.fromArray(S, c, c0 + y5 + L), c52 = FloatVector.fromArray(S, c, c0 + y5 + 2 * L), c53 = FloatVector.fromArray(S, c, c0 + y5 + 3 * L);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += 4 * L) {
+    private static void tile6x4(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                                float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai;
+        int x5 = Math.min(5, rows - 1) * ai;
+        int y1 = cl0 + Math.min(1, rows - 1) * cls, y2 = cl0 + Math.min(2, rows - 1) * cls, y3 = cl0 + Math.min(3, rows - 1) * cls, y4 = cl0 + Math.min(4, rows - 1) * cls;
+        int y5 = cl0 + Math.min(5, rows - 1) * cls;
+        FloatVector c00 = FloatVector.fromArray(S, cl, cl0), c01 = FloatVector.fromArray(S, cl, cl0 + L), c02 = FloatVector.fromArray(S, cl, cl0 + 2 * L), c03 = FloatVector.fromArray(S, cl, cl0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, cl, y1), c11 = FloatVector.fromArray(S, cl, y1 + L), c12 = FloatVector.fromArray(S, cl, y1 + 2 * L), c13 = FloatVector.fromArray(S, cl, y1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, cl, y2), c21 = FloatVector.fromArray(S, cl, y2 + L), c22 = FloatVector.fromArray(S, cl, y2 + 2 * L), c23 = FloatVector.fromArray(S, cl, y2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, cl, y3), c31 = FloatVector.fromArray(S, cl, y3 + L), c32 = FloatVector.fromArray(S, cl, y3 + 2 * L), c33 = FloatVector.fromArray(S, cl, y3 + 3 * L);
+        FloatVector c40 = FloatVector.fromArray(S, cl, y4), c41 = FloatVector.fromArray(S, cl, y4 + L), c42 = FloatVector.fromArray(S, cl, y4 + 2 * L), c43 = FloatVector.fromArray(S, cl, y4 + 3 * L);
+        FloatVector c50 = FloatVector.fromArray(S, cl, y5), c51 = FloatVector.fromArray(S, cl, y5 + L), c52 = FloatVector.fromArray(S, cl, y5 + 2 * L), c53 = FloatVector.fromArray(S, cl, y5 + 3 * L);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += bs) {
             FloatVector v0 = FloatVector.fromArray(S, b, bo), v1 = FloatVector.fromArray(S, b, bo + L), v2 = FloatVector.fromArray(S, b, bo + 2 * L), v3 = FloatVector.fromArray(S, b, bo + 3 * L);
             FloatVector e0 = FloatVector.broadcast(S, a[ao]);
             c00 = e0.fma(v0, c00); c01 = e0.fma(v1, c01); c02 = e0.fma(v2, c02); c03 = e0.fma(v3, c03);
@@ -459,18 +537,19 @@ final class VectorMatMul {
         if (rows > 5) { c50.intoArray(c, c0 + 5 * cs); c51.intoArray(c, c0 + 5 * cs + L); c52.intoArray(c, c0 + 5 * cs + 2 * L); c53.intoArray(c, c0 + 5 * cs + 3 * L); }
     }
 
-
-    private static void tile6x2(float[] a, int a0, int ai, int as, int rows, float[] b, int b0,
-                                float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
-        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai, x5 = Math.min(5, rows - 1) * ai;
-        int y1 = Math.min(1, rows - 1) * cs, y2 = Math.min(2, rows - 1) * cs, y3 = Math.min(3, rows - 1) * cs, y4 = Math.min(4, rows - 1) * cs, y5 = Math.min(5, rows - 1) * cs;
-        FloatVector c00 = FloatVector.fromArray(S, c, c0), c01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + y1), c11 = FloatVector.fromArray(S, c, c0 + y1 + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + y2), c21 = FloatVector.fromArray(S, c, c0 + y2 + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + y3), c31 = FloatVector.fromArray(S, c, c0 + y3 + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, c0 + y4), c41 = FloatVector.fromArray(S, c, c0 + y4 + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, c0 + y5), c51 = FloatVector.fromArray(S, c, c0 + y5 + L);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += 2 * L) {
+    private static void tile6x2(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                                float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai;
+        int x5 = Math.min(5, rows - 1) * ai;
+        int y1 = cl0 + Math.min(1, rows - 1) * cls, y2 = cl0 + Math.min(2, rows - 1) * cls, y3 = cl0 + Math.min(3, rows - 1) * cls, y4 = cl0 + Math.min(4, rows - 1) * cls;
+        int y5 = cl0 + Math.min(5, rows - 1) * cls;
+        FloatVector c00 = FloatVector.fromArray(S, cl, cl0), c01 = FloatVector.fromArray(S, cl, cl0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, cl, y1), c11 = FloatVector.fromArray(S, cl, y1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, cl, y2), c21 = FloatVector.fromArray(S, cl, y2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, cl, y3), c31 = FloatVector.fromArray(S, cl, y3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, cl, y4), c41 = FloatVector.fromArray(S, cl, y4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, cl, y5), c51 = FloatVector.fromArray(S, cl, y5 + L);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += bs) {
             FloatVector v0 = FloatVector.fromArray(S, b, bo), v1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector e0 = FloatVector.broadcast(S, a[ao]);
             c00 = e0.fma(v0, c00); c01 = e0.fma(v1, c01);
@@ -510,20 +589,21 @@ final class VectorMatMul {
         if (rows > 5) { c50.intoArray(c, c0 + 5 * cs); c51.intoArray(c, c0 + 5 * cs + L); }
     }
 
-
-    private static void tile8x1(float[] a, int a0, int ai, int as, int rows, float[] b, int b0,
-                                float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
-        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai, x5 = Math.min(5, rows - 1) * ai, x6 = Math.min(6, rows - 1) * ai, x7 = Math.min(7, rows - 1) * ai;
-        int y1 = Math.min(1, rows - 1) * cs, y2 = Math.min(2, rows - 1) * cs, y3 = Math.min(3, rows - 1) * cs, y4 = Math.min(4, rows - 1) * cs, y5 = Math.min(5, rows - 1) * cs, y6 = Math.min(6, rows - 1) * cs, y7 = Math.min(7, rows - 1) * cs;
-        FloatVector c00 = FloatVector.fromArray(S, c, c0);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + y1);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + y2);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + y3);
-        FloatVector c40 = FloatVector.fromArray(S, c, c0 + y4);
-        FloatVector c50 = FloatVector.fromArray(S, c, c0 + y5);
-        FloatVector c60 = FloatVector.fromArray(S, c, c0 + y6);
-        FloatVector c70 = FloatVector.fromArray(S, c, c0 + y7);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += L) {
+    private static void tile8x1(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                                float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai;
+        int x5 = Math.min(5, rows - 1) * ai, x6 = Math.min(6, rows - 1) * ai, x7 = Math.min(7, rows - 1) * ai;
+        int y1 = cl0 + Math.min(1, rows - 1) * cls, y2 = cl0 + Math.min(2, rows - 1) * cls, y3 = cl0 + Math.min(3, rows - 1) * cls, y4 = cl0 + Math.min(4, rows - 1) * cls;
+        int y5 = cl0 + Math.min(5, rows - 1) * cls, y6 = cl0 + Math.min(6, rows - 1) * cls, y7 = cl0 + Math.min(7, rows - 1) * cls;
+        FloatVector c00 = FloatVector.fromArray(S, cl, cl0);
+        FloatVector c10 = FloatVector.fromArray(S, cl, y1);
+        FloatVector c20 = FloatVector.fromArray(S, cl, y2);
+        FloatVector c30 = FloatVector.fromArray(S, cl, y3);
+        FloatVector c40 = FloatVector.fromArray(S, cl, y4);
+        FloatVector c50 = FloatVector.fromArray(S, cl, y5);
+        FloatVector c60 = FloatVector.fromArray(S, cl, y6);
+        FloatVector c70 = FloatVector.fromArray(S, cl, y7);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += bs) {
             FloatVector v0 = FloatVector.fromArray(S, b, bo);
             FloatVector e0 = FloatVector.broadcast(S, a[ao]);
             c00 = e0.fma(v0, c00);
@@ -572,4 +652,5 @@ final class VectorMatMul {
         if (rows > 6) { c60.intoArray(c, c0 + 6 * cs); }
         if (rows > 7) { c70.intoArray(c, c0 + 7 * cs); }
     }
+
 }
