@@ -23,12 +23,13 @@ import java.util.Set;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/gradc-bench.jar dev.gradc.bench.kernels.KernelBench [W3 W4 ...]
- *     [--shape 256x1024x1024:NT ...] [--rounds 7] [--millis 150] [--epilogue]
+ *     [--shape 256x1024x1024:NT ...] [--rounds 7] [--millis 150] [--epilogue] [--threads 2]
  * </pre>
  * {@code --epilogue} adds, for every untransposed product, the same product with a bias and ReLU
- * fused ({@code Workers.multiplyBias}). Times are the measuring thread's CPU time, so that time the
- * scheduler gave to other processes does not count (a busy sibling hyperthread still does: run it on
- * a quiet machine, and compare only figures from one run).
+ * fused ({@code Workers.multiplyBias}). {@code --threads n} splits each product across a pool of n
+ * threads (wall time then, and "of peak" is of one core's peak). Single-thread times are the measuring
+ * thread's CPU time, so that time the scheduler gave to other processes does not count (a busy
+ * sibling hyperthread still does: run it on a quiet machine, and compare only figures from one run).
  */
 public final class KernelBench {
     private record Shape(String source, int m, int n, int k, boolean ta, boolean tb, boolean epilogue) {
@@ -42,13 +43,14 @@ public final class KernelBench {
     public static void main(String[] args) throws InterruptedException {
         List<String> workloads = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
-        int rounds = 7, millis = 150;
+        int rounds = 7, millis = 150, threads = 1;
         boolean epilogue = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--millis" -> millis = Integer.parseInt(args[++i]);
                 case "--epilogue" -> epilogue = true;
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--shape" -> shapes.add(parseShape(args[++i]));
                 default -> workloads.add(args[i]);
             }
@@ -66,15 +68,17 @@ public final class KernelBench {
 
         double[][] rates = new double[shapes.size()][rounds];
         double[] peaks = new double[rounds];
-        Bench[] benches = shapes.stream().map(Bench::new).toArray(Bench[]::new);
+        Workers pool = threads > 1 ? new Workers(threads) : null;
+        Bench[] benches = shapes.stream().map(s -> new Bench(s, pool)).toArray(Bench[]::new);
         for (Bench b : benches) b.run(millis / 3); // warm every shape before the first round
         for (int r = 0; r < rounds; r++) {
             peaks[r] = FmaPeak.gflops(millis);
             for (int s = 0; s < benches.length; s++) rates[s][r] = benches[s].run(millis);
         }
         double peak = median(peaks);
-        System.out.printf(Locale.ROOT, "FMA peak: median %.1f GFLOP/s (min %.1f, max %.1f) over %d rounds%n", peak,
-                Arrays.stream(peaks).min().orElse(0), Arrays.stream(peaks).max().orElse(0), rounds);
+        if (pool != null) pool.close();
+        System.out.printf(Locale.ROOT, "FMA peak (one core): median %.1f GFLOP/s (min %.1f, max %.1f) over %d rounds; products on %d thread%s%n", peak,
+                Arrays.stream(peaks).min().orElse(0), Arrays.stream(peaks).max().orElse(0), rounds, threads, threads > 1 ? "s" : "");
         System.out.printf(Locale.ROOT, "%-4s %-16s %-12s %10s %8s %8s%n", "", "m x n x k", "orientation", "GFLOP/s", "of peak", "µs");
         for (int s = 0; s < benches.length; s++) {
             Shape sh = shapes.get(s);
@@ -88,10 +92,12 @@ public final class KernelBench {
     private static final class Bench {
         private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
         final Shape s;
+        final Workers pool;
         final float[] a, b, c, bias;
 
-        Bench(Shape s) {
+        Bench(Shape s, Workers pool) {
             this.s = s;
+            this.pool = pool;
             java.util.SplittableRandom rng = new java.util.SplittableRandom(s.m * 31L + s.n * 7L + s.k);
             a = random(rng, s.m * s.k);
             b = random(rng, s.k * s.n);
@@ -99,18 +105,22 @@ public final class KernelBench {
             bias = random(rng, s.n);
         }
 
-        /** GFLOP/s of as many products as fill about {@code millis} ms of this thread's CPU time. */
+        /** GFLOP/s of as many products as fill about {@code millis} ms (this thread's CPU time alone, wall time with a pool). */
         double run(int millis) {
-            long flops = 2L * s.m * s.n * s.k, calls = 0, t0 = MX.getCurrentThreadCpuTime(), dt;
+            long flops = 2L * s.m * s.n * s.k, calls = 0, t0 = now(), dt;
             do {
                 for (int i = 0; i < 8; i++) {
-                    if (s.epilogue) Workers.multiplyBias(null, c, 0, a, 0, s.ta, b, 0, s.tb, s.m, s.n, s.k, bias, 0, true);
-                    else Workers.multiply(null, c, 0, a, 0, s.ta, b, 0, s.tb, s.m, s.n, s.k);
+                    if (s.epilogue) Workers.multiplyBias(pool, c, 0, a, 0, s.ta, b, 0, s.tb, s.m, s.n, s.k, bias, 0, true);
+                    else Workers.multiply(pool, c, 0, a, 0, s.ta, b, 0, s.tb, s.m, s.n, s.k);
                 }
                 calls += 8;
-                dt = MX.getCurrentThreadCpuTime() - t0;
+                dt = now() - t0;
             } while (dt < millis * 1_000_000L);
             return (double) flops * calls / dt;
+        }
+
+        private long now() {
+            return pool == null ? MX.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
 
