@@ -9,16 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API float path of {@link MatMul}, BLIS-style: a register tile of accumulators (A
  * broadcast, B read as vectors along a row), B packed into strips as wide as the tile, k in blocks
- * whose strip fills half of L1, column blocks whose packed B fits L2.
+ * whose packed strip fills half of L1, column blocks whose packed B fits half of L2.
  *
  * <p><b>The tile comes from the hardware.</b> With 512-bit vectors (AVX-512: 32 registers) it is 6
  * rows x 4 vectors: 24 accumulators, 4 B vectors and a broadcast in 29 registers; otherwise (AVX2,
  * SSE, NEON: 16 registers) 6 x 2, 12 accumulators in 15. Column strips narrower than half a tile run
- * an 8 x 1-vector tile. Rows past the end of a block re-read the last real row and are not stored,
- * so no A is ever padded or copied for them; a strip past the last column is computed in a small
- * scratch tile. A transposed A is packed into row panels when a block is reused by enough strips
- * (its rows would otherwise be a page apart); B is always packed, which transposes a transposed B
- * (gathers, one vector per k-step) and lets the inner loop run with constant strides.
+ * an 8 x 1-vector tile, and a product of one row or one column a matrix-vector loop. Rows past the
+ * end of a block re-read the last real row and are not stored, so A is never padded; a strip past
+ * the last column is computed in a small scratch tile. A is read in place when few strips reuse it,
+ * else packed into k-contiguous rows (copies, or gathers when transposed), since in place its rows
+ * can be a page apart and collide in L1. B is packed (gathers when transposed), except a small
+ * untransposed B, read in place: packing it costs more than it saves (measured on W3's shapes).
  *
  * <p><b>Deterministic by construction.</b> Every element of C is {@code fma(a, b, c)} over k in
  * ascending order starting from +0, then {@code + bias}, then {@code max(0, .)}: whichever tile,
@@ -27,13 +28,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code -XX:MaxVectorSize} settings.
  *
  * <p><b>No allocation.</b> Packing buffers come from a small pool of preallocated {@link Scratch}
- * blocks (taken and returned with a compare-and-set, no allocation); a thread finding the pool
- * empty, because more threads multiply at once than ever before, allocates one block that then
- * joins the pool. Cold Vector API code runs interpreted and boxes every vector, so a daemon thread
- * started with this class runs every kernel until a whole round allocates nothing (C2 compiled it
- * and escape analysis removed the boxes) before {@link #ready} lets callers in; until then they
- * take {@link MatMul#plain}, which gives the same bits. Loaded only when the incubator module is
- * present.
+ * blocks (taken and returned with atomic swaps, no allocation); a thread finding the pool empty,
+ * because more threads multiply at once than ever before, allocates one block that then joins the
+ * pool. Cold Vector API code runs interpreted and boxes every vector, so a daemon thread started
+ * with this class runs every kernel, through the callers' own entry points, until a whole round
+ * allocates nothing (C2 compiled it and escape analysis removed the boxes) before {@link #ready}
+ * lets other threads in; until then they take {@link MatMul#plain}, which gives the same bits. The
+ * warm-up takes every branch both ways (see {@link #warmUpShapes}), since C2 compiles a branch its
+ * profile never saw as a trap, and a caller reaching one would run boxing code until recompiled.
+ * Loaded only when the incubator module is present.
  */
 final class VectorMatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -50,7 +53,7 @@ final class VectorMatMul {
     static final int NC = clamp(CacheSizes.L2 / 2 / (KC * Float.BYTES) / NR * NR, 2 * NR, 8192);
     /** Rows per block of a packed transposed A (MC x KC): a quarter of L2. */
     static final int MC = clamp(CacheSizes.L2 / 4 / (KC * Float.BYTES) / MR * MR, 4 * MR, 4096);
-    /** A transposed A is packed when at least this many strips reuse it. */
+    /** A is packed when at least this many strips reuse it. */
     private static final int PACK_A_STRIPS = 3;
 
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -148,7 +151,9 @@ final class VectorMatMul {
             if (rest > NR / 2) mains++;
             else narrows = (rest + L - 1) / L;
             int strips = mains + narrows;
-            boolean packA = ta && mains >= PACK_A_STRIPS;
+            // A is packed into k-contiguous rows kc apart once enough strips reuse it: in place its rows are
+            // k floats apart, for k = 1024 a page, so a tile's six rows (and its C rows) fall in one L1 set.
+            boolean packA = mains >= PACK_A_STRIPS;
             for (int p0 = 0; p0 < k; p0 += kb) {
                 int kc = Math.min(kb, k - p0);
                 boolean first = p0 == 0;
@@ -156,7 +161,7 @@ final class VectorMatMul {
                 packB(b, bo, tb, n, k, p0, kc, j0, nc, mains, strips, inPlaceB, s);
                 for (int i0 = r0; i0 < r1; i0 += MC) {
                     int mc = Math.min(MC, r1 - i0);
-                    if (packA) packA(a, ao + p0 * m + i0, m, mc, kc, s);
+                    if (packA) packA(a, ao, ta, m, k, i0, p0, mc, kc, s);
                     for (int t = 0; t < strips; t++) {
                         boolean main = t < mains;
                         int width = main ? NR : L, jj = j0 + (main ? t * NR : mains * NR + (t - mains) * L);
@@ -305,16 +310,21 @@ final class VectorMatMul {
     }
 
     /**
-     * Packs rows {@code [0, mc)} of a transposed A block (row i, step p at {@code a[a0 + p*m + i]}) row
-     * by row, {@code pack[i*kc + p]}: then any tile reads it as it reads an untransposed A, rows kc
-     * apart, steps contiguous. L steps of one row are a gather; the last kc % L steps scalar.
+     * Packs rows {@code [i0, i0+mc)}, steps {@code [p0, p0+kc)} of {@code op(A)} row by row,
+     * {@code pack[(i-i0)*kc + p]}: then any tile reads it as it reads an untransposed A, rows kc apart,
+     * steps contiguous. Untransposed rows are copied; transposed, L steps of one row are a gather and
+     * the last kc % L steps scalar.
      */
-    private static void packA(float[] a, int a0, int m, int mc, int kc, Scratch s) {
+    private static void packA(float[] a, int ao, boolean ta, int m, int k, int i0, int p0, int mc, int kc, Scratch s) {
         float[] pack = s.a;
+        if (!ta) {
+            for (int i = 0; i < mc; i++) System.arraycopy(a, ao + (i0 + i) * k + p0, pack, i * kc, kc);
+            return;
+        }
         for (int i = 0; i < L; i++) s.gatherA[i] = i * m;
         int vectorSteps = kc - kc % L;
         for (int i = 0; i < mc; i++) {
-            int dst = i * kc, src = a0 + i;
+            int dst = i * kc, src = ao + p0 * m + i0 + i;
             int p = 0;
             for (; p < vectorSteps; p += L) FloatVector.fromArray(S, a, src + p * m, s.gatherA, 0).intoArray(pack, dst + p);
             for (; p < kc; p++) pack[dst + p] = a[src + p * m];
