@@ -268,6 +268,23 @@ public final class ClassEmitter {
         g.loadArg(0);
         g.loadArg(1);
         g.invokeConstructor(BASE, new Method("<init>", "(Ljava/lang/String;Ljava/lang/String;IJ)V"));
+        // Resolve here every class the kernels and entry points name: the first resolution asks this class's
+        // loader, in Java code that allocates, and a trainer's first step must allocate nothing.
+        for (Class<?> used : List.of(Workers.class, Workers.Task.class, dev.gradc.runtime.internal.MatMul.class,
+                dev.gradc.runtime.internal.FloatMath.class, dev.gradc.runtime.internal.Scalars.class, Math.class,
+                java.util.Arrays.class, System.class, java.lang.invoke.MethodHandle.class)) {
+            g.push(Type.getType(used));
+            g.pop();
+        }
+        if (!vectorKernels.isEmpty()) {
+            // Load the Vector API companion now (its initializer starts its warm-up), not in the first step.
+            Label none = new Label();
+            g.getStatic(Type.getType(dev.gradc.runtime.internal.MatMul.class), "VECTOR", Type.BOOLEAN_TYPE);
+            g.ifZCmp(GeneratorAdapter.EQ, none);
+            g.getStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
+            g.pop();
+            g.mark(none);
+        }
         g.returnValue();
         g.endMethod();
     }
@@ -275,7 +292,9 @@ public final class ClassEmitter {
     private void kernel(Plan.Kernel k) {
         GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, k.method(), KernelEmitter.descriptor(k, elem));
         line(g, k.root());
-        k.root().op.lower(new KernelEmitter(k, g, elem));
+        KernelEmitter emitter = new KernelEmitter(k, g, elem);
+        if (k.epilogue() != null) emitter.productWithEpilogue(k.epilogue());
+        else k.root().op.lower(emitter);
         g.returnValue();
         g.endMethod();
     }

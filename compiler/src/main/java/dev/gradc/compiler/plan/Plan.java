@@ -42,12 +42,19 @@ public record Plan(
      * outer loop is split across the pool's threads.
      */
     public record Kernel(int id, Node root, List<Node> fused, List<Node> reads, boolean pool, boolean splits,
-                         Variant variant, String method) {
+                         Variant variant, String method, Epilogue epilogue) {
         public Kernel {
             fused = List.copyOf(fused);
             reads = List.copyOf(reads);
         }
     }
+
+    /**
+     * A matrix product whose kernel also adds a bias row and applies ReLU to each output tile
+     * before storing it ({@code root} is the add, or the ReLU of it): the product and the add are
+     * the kernel's fused nodes, {@code bias} one of its reads.
+     */
+    public record Epilogue(Node product, Node bias, boolean relu) {}
 
     /**
      * A kernel run on particular buffers: its output and one per read. {@code splitId} is its index
@@ -137,6 +144,7 @@ public record Plan(
                 }
                 line.append(']');
             }
+            if (k.epilogue() != null) line.append(" epilogue");
             if (k.splits()) line.append(" split");
             if (k.variant() == Variant.VECTOR) line.append(" vector");
             if (!k.method().equals(methodName(k))) line.append(" (code of ").append(k.method()).append(')');

@@ -131,6 +131,12 @@ public abstract class CompiledTrainer implements Trainer {
         }
         evalLossView = new TensorView(this, scalar, buffers[index(storage, "evalLoss", "")]);
         initialize(seed);
+        Workers.prepare(); // the kernels' classes set up (and their warm-up started) now, not in the first step
+        // What a step calls here runs once now, changing nothing: its classes are resolved and its
+        // arrays built before the first step, which must allocate nothing.
+        checkClassIndices();
+        clearAccumulators();
+        if (!masks.isEmpty()) collectMasks();
     }
 
     /** Every buffer's length at this trainer's maximum batch, refusing what no array or heap holds. */

@@ -2,7 +2,7 @@ package dev.gradc.runtime.internal;
 
 /**
  * float32 exp, tanh and sigmoid, written as a fixed sequence of float operations (fused
- * multiply-adds, a rounding by the 1.5 * 2^23 trick, an exponent built from bits) that the code
+ * multiply-adds where the CPU has them, as the matrix products do, a rounding by the 1.5 * 2^23 trick, an exponent built from bits) that the code
  * generator repeats operation for operation on Vector API lanes. So a kernel computes the same
  * bits on its scalar and its vector path, on one thread or split across several, cold or warm:
  * results never depend on which path ran. Errors against the exact function, measured over their
@@ -36,10 +36,10 @@ public final class FloatMath {
         float clamped = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
         float t = clamped * LOG2E + ROUNDER; // n + 1.5 * 2^23: n sits in the low bits of the mantissa
         float n = t - ROUNDER;
-        float r = Math.fma(n, -LN2_HI, clamped);
-        r = Math.fma(n, -LN2_LO, r);
-        float q = Math.fma(Math.fma(Math.fma(Math.fma(Q4, r, Q3), r, Q2), r, Q1), r, Q0);
-        float p = Math.fma(r * r, q, r) + 1f;
+        float r = fma(n, -LN2_HI, clamped);
+        r = fma(n, -LN2_LO, r);
+        float q = fma(fma(fma(fma(Q4, r, Q3), r, Q2), r, Q1), r, Q0);
+        float p = fma(r * r, q, r) + 1f;
         int k = Float.floatToRawIntBits(t) - ROUNDER_BITS, half = k >> 1; // 2^n as two powers, each normal at both ends of the range
         float scaled = p * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((k - half + 127) << 23);
         if (x > EXP_MAX) return Float.POSITIVE_INFINITY;
@@ -50,9 +50,14 @@ public final class FloatMath {
     public static float tanh(float x) {
         float c = Math.min(Math.max(x, -TANH_LIMIT), TANH_LIMIT);
         float z = c * c;
-        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(P5, z, P4), z, P3), z, P2), z, P1), z, P0);
-        float q = Math.fma(Math.fma(Math.fma(R3, z, R2), z, R1), z, R0);
+        float p = fma(fma(fma(fma(fma(P5, z, P4), z, P3), z, P2), z, P1), z, P0);
+        float q = fma(fma(fma(R3, z, R2), z, R1), z, R0);
         return Math.min(Math.max(c * (p / q), -1f), 1f);
+    }
+
+    /** A fused multiply-add where the hardware has one; elsewhere (no vector path there) a rounded multiply and add. */
+    private static float fma(float a, float b, float c) {
+        return MatMul.FMA ? Math.fma(a, b, c) : a * b + c;
     }
 
     public static float sigmoid(float x) {
