@@ -112,7 +112,7 @@ final class EndToEnd {
                 TRAIN_ACCURACY, "train"));
         String epochs = o.quick() ? "1" : "5";
         if (Files.exists(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"))) {
-            jobs.add(new Job("fashion-mnist", "Fashion-MNIST sample (" + epochs + " epochs, batch 128, Adam)",
+            jobs.add(new Job("fashion-mnist", "Fashion-MNIST sample (" + epochs + (epochs.equals("1") ? " epoch" : " epochs") + ", batch 128, Adam)",
                     List.of("./gradc", "train", "samples/fashion-mnist/FashionMnist.grad", "--epochs", epochs, "--save", tmp.resolve("FashionMnist.npz").toString()),
                     List.of(python, "bench/peers/pytorch_fashion_mnist.py", "--epochs", epochs, "--save", tmp.resolve("FashionMnist-pytorch.npz").toString()),
                     TEST_ACCURACY, "test"));
@@ -175,13 +175,13 @@ final class EndToEnd {
         if (refusal != null) System.out.println("          NO RATIO: " + refusal);
         System.out.println("threads:  1 each (gradc's default; the peer with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1); "
                 + "measured: wall, user+sys CPU seconds and peak RSS of the process tree (os.wait4)");
-        System.out.printf("%-44s %-14s %9s %15s %8s %13s %14s %10s%n", "job", "", "wall s", "(min-max)", "CPU s", "peak RSS MB", "accuracy", "µs/step");
+        System.out.printf("%-50s %-14s %9s %15s %8s %13s %14s %10s%n", "job", "", "wall s", "(min-max)", "CPU s", "peak RSS MB", "accuracy", "µs/step");
         for (Outcome out : outcomes) {
             printSide(out.job().title(), "gradc", out.gradc(), out.job());
             printSide("", "PyTorch", out.peer(), out.job());
             if (refusal == null) {
                 Double gs = Outcome.medianOf(out.gradc(), Run::usPerStep), ps = Outcome.medianOf(out.peer(), Run::usPerStep);
-                System.out.printf(Locale.ROOT, "%-44s %-14s %9s %15s %8s %13s %14s %10s%n", "", "gradc:PyTorch", Compare.x(out.ratio(Run::wallS)), "",
+                System.out.printf(Locale.ROOT, "%-50s %-14s %9s %15s %8s %13s %14s %10s%n", "", "gradc:PyTorch", Compare.x(out.ratio(Run::wallS)), "",
                         Compare.x(out.ratio(Run::cpuS)), Compare.x(out.ratio(Run::rssMb)), "", gs == null || ps == null ? "" : Compare.x(gs / ps));
             }
         }
@@ -201,7 +201,7 @@ final class EndToEnd {
         double lo = runs.stream().mapToDouble(Run::wallS).min().orElse(Double.NaN), hi = runs.stream().mapToDouble(Run::wallS).max().orElse(Double.NaN);
         Double acc = Outcome.medianOf(runs, r -> r.accuracy(job.accuracy()));
         Double us = Outcome.medianOf(runs, Run::usPerStep);
-        System.out.printf(Locale.ROOT, "%-44s %-14s %9.2f %15s %8.2f %13.0f %14s %10s%n", title, side, Outcome.median(runs, Run::wallS),
+        System.out.printf(Locale.ROOT, "%-50s %-14s %9.2f %15s %8.2f %13.0f %14s %10s%n", title, side, Outcome.median(runs, Run::wallS),
                 String.format(Locale.ROOT, "(%.2f-%.2f)", lo, hi), Outcome.median(runs, Run::cpuS), Outcome.median(runs, Run::rssMb),
                 acc == null ? "-" : String.format(Locale.ROOT, "%.1f%% %s", acc, job.accuracyLabel()), us == null ? "-" : Compare.us(us));
     }

@@ -167,7 +167,10 @@ final class Peers {
             try {
                 if (stale(cp)) {
                     System.err.println("building the DL4J peer (bench/peers/dl4j; the first build downloads about 110 MB) ...");
-                    Process p = new ProcessBuilder("mvn", "-q", "-B", "-f", pom.toString(), "package").inheritIO().start();
+                    // Maven's output goes to stderr: stdout carries only the table (or JSON)
+                    Process p = new ProcessBuilder("mvn", "-q", "-B", "-Dstyle.color=never", "-f", pom.toString(), "package")
+                            .redirectErrorStream(true).start();
+                    p.getInputStream().transferTo(System.err);
                     if (p.waitFor() != 0 || !Files.exists(cp)) {
                         System.err.println("DL4J peer skipped: its build failed");
                         return null;
