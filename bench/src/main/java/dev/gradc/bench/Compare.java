@@ -498,6 +498,7 @@ public final class Compare {
         h.put("avx512", cpu.avx512());
         h.put("load_average_before", loadBefore);
         h.put("load_average_after", loadAfter);
+        h.put("busy_warning", busy(loadBefore, loadAfter));
         h.put("jvm", jvm == null ? null : jvm.describe());
         h.put("fma_peak_gflops", Double.isNaN(peak) ? null : peak);
         h.put("fma_peak_method", "register-only Vector API loop, " + FmaPeakBenchmark.ACCUMULATORS + " accumulators of "
@@ -538,6 +539,32 @@ public final class Compare {
             if (m.get("ratio_refused") != null) System.out.println("          NO RATIO against " + e.getKey() + ": " + m.get("ratio_refused"));
         }
         System.out.println("threads:  " + h.get("threads"));
+        String busy = busy(String.valueOf(h.get("load_average_before")), String.valueOf(h.get("load_average_after")));
+        if (busy != null) System.out.println("WARNING:  " + busy);
+    }
+
+    /**
+     * A warning when other work shared the cores during the run, or null: the 1-minute load average
+     * before the run, or after it less the one thread the run itself kept busy, above three quarters
+     * of the processors.
+     */
+    static String busy(String before, String after) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double worst = Math.max(load(before), load(after) - 1);
+        return worst > 0.75 * cpus ? String.format(Locale.ROOT, "a load average of %s before and %s after on %d processors: other processes "
+                + "shared the cores, so absolute times are inflated and ratios noisy; repeat on a quiet machine", first(before), first(after), cpus) : null;
+    }
+
+    private static String first(String loadAverage) {
+        return loadAverage.trim().split("\\s+")[0];
+    }
+
+    private static double load(String loadAverage) {
+        try {
+            return Double.parseDouble(first(loadAverage));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static void printRows(List<Row> rows, Set<String> peers, double peak, List<Target> targets, String peakLabel, boolean alloc) {

@@ -153,6 +153,7 @@ final class EndToEnd {
             j.put("cpu", cpu.describe());
             j.put("load_average_before", loadBefore);
             j.put("load_average_after", loadAfter);
+            j.put("busy_warning", Compare.busy(loadBefore, loadAfter));
             j.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             j.put("gradc_matrix_products", gradcKernels);
             j.put("openblas_coretype", coreType);
@@ -173,8 +174,10 @@ final class EndToEnd {
         System.out.println("gradc:    ./gradc (" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "), matrix products: " + gradcKernels);
         System.out.println("PyTorch:  " + python + ", OPENBLAS_CORETYPE=" + coreType + " -> " + peerBlas);
         if (refusal != null) System.out.println("          NO RATIO: " + refusal);
+        String busy = Compare.busy(loadBefore, loadAfter);
         System.out.println("threads:  1 each (gradc's default; the peer with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1); "
                 + "measured: wall, user+sys CPU seconds and peak RSS of the process tree (os.wait4)");
+        if (busy != null) System.out.println("WARNING:  " + busy);
         System.out.printf("%-50s %-14s %9s %15s %8s %13s %14s %10s%n", "job", "", "wall s", "(min-max)", "CPU s", "peak RSS MB", "accuracy", "µs/step");
         for (Outcome out : outcomes) {
             printSide(out.job().title(), "gradc", out.gradc(), out.job());

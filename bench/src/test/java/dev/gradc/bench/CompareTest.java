@@ -63,6 +63,13 @@ class CompareTest {
     }
 
     @Test
+    void warnsWhenOtherProcessesSharedTheCores() {
+        assertTrue(Compare.busy("100.0 50.0 20.0", "0.5 0.5 0.5").contains("load average of 100.0 before"));
+        assertNull(Compare.busy("0.00 0.01 0.05", "1.00 0.5 0.2"), "the run's own busy thread is not others' load");
+        assertNull(Compare.busy("unknown", "unknown"));
+    }
+
+    @Test
     void jsonOfNestedValues() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("a", 13.6);
