@@ -63,6 +63,8 @@ public final class Dl4jStep {
         }
         if (names.isEmpty()) names.addAll(List.of("W1", "W2", "W3", "W4"));
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        // ND4J's own periodic System.gc() (off by default in this version; reported, since it would cost)
+        boolean gcActive = Nd4j.getMemoryManager().isPeriodicGcActive();
         String blas = blas();
         int k = blas.indexOf(", kernel ");
         String kernel = k < 0 ? "unknown" : blas.substring(k + 9).split(" ")[0];
@@ -73,9 +75,9 @@ public final class Dl4jStep {
             double score = w.net().score();
             if (json) {
                 System.out.printf(Locale.ROOT, "{\"workload\": \"%s\", \"median_us\": %.2f, \"p10_us\": %.2f, \"p90_us\": %.2f, \"steps\": %d, "
-                                + "\"score\": %s, \"omp_num_threads\": %s, \"openblas_num_threads\": %s, \"threads\": \"%s\", "
+                                + "\"score\": %s, \"periodic_gc\": %s, \"omp_num_threads\": %s, \"openblas_num_threads\": %s, \"threads\": \"%s\", "
                                 + "\"openblas_coretype\": %s, \"dl4j\": \"1.0.0-M2.1\", \"jvm\": \"%s\", \"blas\": \"%s\", \"kernel\": \"%s\"}%n",
-                        name, t[0], t[1], t[2], (long) t[3], Double.isFinite(score) ? String.format(Locale.ROOT, "%.6g", score) : "null",
+                        name, t[0], t[1], t[2], (long) t[3], Double.isFinite(score) ? String.format(Locale.ROOT, "%.6g", score) : "null", gcActive,
                         quoted(System.getenv("OMP_NUM_THREADS")), quoted(System.getenv("OPENBLAS_NUM_THREADS")), threads,
                         quoted(System.getenv("OPENBLAS_CORETYPE")), System.getProperty("java.version"), blas.replace("\"", "'"), kernel);
             } else {
