@@ -205,6 +205,7 @@ public final class Compare {
 
         List<Target> targets = stepTargets(rows, peak, peers.keySet());
         Map<String, Object> header = header(cpu, jvm, started, loadBefore, loadAfter, peak, coreType, peers, rows);
+        if (o.coreType() != null) header.put("openblas_coretype_reason", "given with --coretype");
         if (o.json()) {
             Map<String, Object> j = new LinkedHashMap<>(header);
             List<Object> steps = new ArrayList<>();
@@ -313,9 +314,8 @@ public final class Compare {
         }
         Map<String, Object> header = header(cpu, jvm, started, loadBefore, loadAfter, peak, coreType, peers, rows);
         header.put("jvm_plain", plainJvm.describe());
-        if (o.coreType() == null) {
-            header.put("openblas_coretype_reason", "the best AVX2 kernel for " + cpu.vendor() + " (Zen on AMD, Haswell elsewhere), to pair with gradc's 256-bit species");
-        }
+        header.put("openblas_coretype_reason", o.coreType() != null ? "given with --coretype"
+                : "the best AVX2 kernel for " + cpu.vendor() + " (Zen on AMD, Haswell elsewhere), to pair with gradc's 256-bit species");
         if (o.json()) {
             Map<String, Object> j = new LinkedHashMap<>(header);
             j.put("mode", "avx2");
