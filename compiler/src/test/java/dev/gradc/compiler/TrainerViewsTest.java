@@ -88,4 +88,16 @@ class TrainerViewsTest {
         assertTrue(assertThrows(NullPointerException.class, () -> t.restore(null)).getMessage().contains("null"));
         assertTrue(assertThrows(NullPointerException.class, () -> t.saveCheckpoint(null)).getMessage().contains("null"));
     }
+
+    @Test
+    void trainersOfOneCompilationShareTheirClassButNotTheirState() {
+        Compilation c = TestModels.compile(CLASSIFIER, DType.FLOAT32);
+        Trainer a = c.newTrainer(3, 1), b = c.newTrainer(5, 2);
+        org.junit.jupiter.api.Assertions.assertSame(a.getClass(), b.getClass(), "one class, JIT-compiled and warmed up once");
+        org.junit.jupiter.api.Assertions.assertNotEquals(java.util.Arrays.toString(a.param("w").toDoubleArray()),
+                java.util.Arrays.toString(b.param("w").toDoubleArray()));
+        a.param("w").set(0, 42);
+        assertEquals(5, b.maxBatch());
+        org.junit.jupiter.api.Assertions.assertNotEquals(42, b.param("w").get(0));
+    }
 }
