@@ -51,11 +51,23 @@ public final class Training {
      *     The training set (with steps) and the test set are measured there, and at the last step
      * @param checkParameters after each step, also check that every parameter is finite (costs a pass over them);
      *     the loss is always checked
-     * @throws IllegalArgumentException if a count is out of range
      */
     public record Config(int steps, int epochs, int batchSize, LearningRate rate, long seed,
                          boolean signedLabels, boolean regression, int printEvery, boolean checkParameters) {
-        /** Checks the ranges; see the class comment. */
+        /**
+         * Checks the ranges.
+         *
+         * @param steps optimizer steps; ignored when {@code epochs} is positive
+         * @param epochs passes over the training data; 0 to count steps
+         * @param batchSize examples per step
+         * @param rate the learning rate of each step
+         * @param seed seed of the shuffling generator
+         * @param signedLabels labels 0/1 fed as -1/+1
+         * @param regression report mean squared error instead of accuracy
+         * @param printEvery progress every so many steps or epochs; 0 for none
+         * @param checkParameters after each step, also check that every parameter is finite
+         * @throws IllegalArgumentException if a count is out of range
+         */
         public Config {
             if (epochs < 0) throw new IllegalArgumentException("epochs must be at least 0 (0 counts steps), got " + epochs);
             if (epochs == 0 && steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps);
@@ -201,7 +213,18 @@ public final class Training {
      */
     public record Result(double loss, Score train, Score test, int steps, long nanos, boolean stopped, Position position,
                          List<Record> history) {
-        /** Copies the history. */
+        /**
+         * Copies the history.
+         *
+         * @param loss the loss of the last step's batch
+         * @param train the training set measured at the end, or null
+         * @param test the test set measured at the end, or null
+         * @param steps steps this call ran
+         * @param nanos time spent in {@link Trainer#step()} by this call
+         * @param stopped whether a listener stopped the run
+         * @param position where the run stands now
+         * @param history every record of the run
+         */
         public Result {
             history = List.copyOf(history);
         }
