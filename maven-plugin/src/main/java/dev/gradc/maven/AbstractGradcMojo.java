@@ -92,9 +92,13 @@ abstract class AbstractGradcMojo extends AbstractMojo {
         // Positions relative to the project, as the user wrote the path; the rest as formatted.
         String relative = base.relativize(sources).toString().replace(File.separatorChar, '/');
         String prefix = relative.isEmpty() ? "" : relative + "/";
+        for (ModelBuild.Compiled m : r.compiled()) {
+            getLog().info("gradc: " + (m.ok() ? "compiled " : "failed to compile ") + prefix + m.model() + " (" + m.reason().text + ")");
+        }
         for (Diagnostic d : r.warnings()) getLog().warn(prefix + d.format());
         for (Diagnostic d : r.errors()) getLog().error(prefix + d.format());
-        String summary = "Compiled " + count(r.compiled(), "model") + ", " + r.upToDate() + " up to date"
+        String summary = "Compiled " + count(r.compiledCount(), "model") + ", " + r.upToDate() + " up to date"
+                + (r.failedFiles() > 0 ? ", " + r.failedFiles() + " failed" : "")
                 + (r.removed() > 0 ? ", " + r.removed() + " removed" : "");
         getLog().info(summary);
         if (!r.errors().isEmpty()) {

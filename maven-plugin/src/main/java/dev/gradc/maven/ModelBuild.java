@@ -27,11 +27,38 @@ import java.util.TreeMap;
  * what it did in a state file. The mojos wrap it.
  */
 final class ModelBuild {
-    /** What a run did. */
-    record Report(int compiled, int upToDate, int removed, List<Diagnostic> errors, int failedFiles, List<Diagnostic> warnings) {}
+    /**
+     * What a run did: each model compiled (or tried) with why, in order; counts; every diagnostic.
+     *
+     * @param compiled models compiled, with the reason for each
+     * @param failedFiles models that did not compile (their outputs removed)
+     */
+    record Report(List<Compiled> compiled, int upToDate, int removed, List<Diagnostic> errors, int failedFiles, List<Diagnostic> warnings) {
+        int compiledCount() {
+            return (int) compiled.stream().filter(Compiled::ok).count();
+        }
+    }
 
-    /** The state file's key for the configuration; model keys end in .grad, so they never clash. */
-    private static final String CONFIG = "@config";
+    /** Why a model is compiled this run. */
+    enum Reason {
+        NEW("new"), CHANGED("changed"), COMPILER_CHANGED("compiler changed"), CONFIGURATION_CHANGED("configuration changed"),
+        FORCED("forced"), OUTPUT_MISSING("output missing"), FAILED_BEFORE("failed last time");
+
+        final String text;
+
+        Reason(String text) {
+            this.text = text;
+        }
+    }
+
+    /** A model this run compiled (ok) or tried to (its errors are in the report). */
+    record Compiled(String model, Reason reason, boolean ok) {}
+
+    /** The state file's keys for the configuration and the compiler; model keys end in .grad, so they never clash. */
+    private static final String CONFIG = "@config", COMPILER = "@compiler";
+
+    /** Before a model's hash in the state file: its last compilation failed (it has no outputs). */
+    private static final String FAILED = "failed:";
 
     private final Path sourceDir, classesDir, sourcesDir, stateFile;
     private final DType dtype;
@@ -49,17 +76,30 @@ final class ModelBuild {
     /** Compiles the models at these paths (relative to the source folder, '/'-separated) that need it. */
     Report run(List<String> models, boolean force) throws IOException {
         Properties old = load();
-        String config = fingerprint();
-        boolean sameConfig = config.equals(old.getProperty(CONFIG));
+        String config = configuration(), compiler = compilerHash();
+        boolean sameConfig = config.equals(old.getProperty(CONFIG)), sameCompiler = compiler.equals(old.getProperty(COMPILER));
         Map<String, String> state = new TreeMap<>();
         state.put(CONFIG, config);
+        state.put(COMPILER, compiler);
         List<Diagnostic> errors = new ArrayList<>(), warnings = new ArrayList<>();
-        int compiled = 0, upToDate = 0, failedFiles = 0;
+        List<Compiled> compiled = new ArrayList<>();
+        int upToDate = 0, failedFiles = 0;
         for (String model : models) {
             byte[] text = Files.readAllBytes(sourceDir.resolve(model));
             String hash = sha256(text);
             Outputs out = outputs(model);
-            if (!force && sameConfig && hash.equals(old.getProperty(model)) && Files.exists(out.classFile) && Files.exists(out.interfaceFile)) {
+            boolean outputs = Files.exists(out.classFile) && Files.exists(out.interfaceFile);
+            String before = old.getProperty(model);
+            boolean failed = before != null && before.startsWith(FAILED);
+            if (failed) before = before.substring(FAILED.length());
+            Reason reason = force ? Reason.FORCED
+                    : before == null ? Reason.NEW
+                    : !hash.equals(before) ? Reason.CHANGED
+                    : failed ? Reason.FAILED_BEFORE
+                    : !sameCompiler ? Reason.COMPILER_CHANGED
+                    : !sameConfig ? Reason.CONFIGURATION_CHANGED
+                    : !outputs ? Reason.OUTPUT_MISSING : null;
+            if (reason == null) {
                 state.put(model, hash);
                 upToDate++;
                 continue;
@@ -76,15 +116,22 @@ final class ModelBuild {
                 else Files.deleteIfExists(out.vectorFile);
                 writeIfChanged(out.interfaceFile, TypedInterface.source(c, model, interfaceName(model)).getBytes(StandardCharsets.UTF_8));
                 state.put(model, hash);
-                compiled++;
+                compiled.add(new Compiled(model, reason, true));
             } catch (CompileException e) {
                 errors.addAll(e.diagnostics());
                 failedFiles++;
+                compiled.add(new Compiled(model, reason, false));
+                state.put(model, FAILED + hash); // so the next build says whether it changed since
+                // The class of the model as it was would still be on the classpath, and the application would
+                // run a model that no longer exists: remove it. The next build tries again.
+                Files.deleteIfExists(out.classFile);
+                Files.deleteIfExists(out.vectorFile);
+                Files.deleteIfExists(out.interfaceFile);
             }
         }
         int removed = 0;
         for (String previous : old.stringPropertyNames()) {
-            if (previous.equals(CONFIG) || models.contains(previous)) continue;
+            if (previous.startsWith("@") || models.contains(previous)) continue;
             Outputs out = outputs(previous);
             Files.deleteIfExists(out.vectorFile);
             if (Files.deleteIfExists(out.classFile) | Files.deleteIfExists(out.interfaceFile)) removed++;
@@ -119,9 +166,9 @@ final class ModelBuild {
         return pkg.isEmpty() ? simpleName : pkg + "." + simpleName;
     }
 
-    /** The compiler's own bytes and the options: a change to either recompiles every model. */
-    private String fingerprint() throws IOException {
-        return compilerHash() + " " + dtype + " release " + release;
+    /** The options: a change recompiles every model (as does a change of the compiler's own bytes, {@link #compilerHash}). */
+    private String configuration() {
+        return dtype + " release " + release;
     }
 
     private static String compilerHash() throws IOException {

@@ -15,23 +15,41 @@ import java.util.Map;
  * dropout generator as {@code gradc/masks.rng}, and a format marker {@code gradc/checkpoint}.
  * Training loops add their own position ({@code training/...}) with {@link #with}. Restored into a
  * trainer of the same model, training continues bit for bit as if it had never stopped.
+ *
+ * @param arrays every array, in the order they are written
  */
 public record Checkpoint(List<NpyArray> arrays) {
     /** The marker's name; its value is the format's version. */
     public static final String MARKER = "gradc/checkpoint";
+    /** The format's version, the value of the {@link #MARKER} array. */
     public static final int VERSION = 1;
 
+    /**
+     * Copies the list: a checkpoint never changes.
+     *
+     * @param arrays every array, in the order they are written
+     */
     public Checkpoint {
         arrays = List.copyOf(arrays);
     }
 
-    /** The array named {@code name}, or null. */
+    /**
+     * The array named {@code name}, or null.
+     *
+     * @param name an array's name, e.g. {@code w1} or {@code state/w1.momentum}
+     * @return the array, or null
+     */
     public NpyArray get(String name) {
         for (NpyArray a : arrays) if (a.name().equals(name)) return a;
         return null;
     }
 
-    /** This checkpoint with {@code more} arrays (replacing any of the same names). */
+    /**
+     * This checkpoint with {@code more} arrays (replacing any of the same names).
+     *
+     * @param more the arrays to add
+     * @return a new checkpoint
+     */
     public Checkpoint with(List<NpyArray> more) {
         Map<String, NpyArray> all = new LinkedHashMap<>();
         for (NpyArray a : arrays) all.put(a.name(), a);
@@ -39,17 +57,33 @@ public record Checkpoint(List<NpyArray> arrays) {
         return new Checkpoint(new ArrayList<>(all.values()));
     }
 
-    /** Whether the arrays are a checkpoint (not a parameters-only file). */
+    /**
+     * Whether the arrays are a checkpoint (not a parameters-only file).
+     *
+     * @return true if it holds the {@link #MARKER} array
+     */
     public boolean isCheckpoint() {
         return get(MARKER) != null;
     }
 
-    /** Writes the arrays as an {@code .npz} file; an existing file is replaced only once the new one is complete. */
+    /**
+     * Writes the arrays as an {@code .npz} file; an existing file is replaced only once the new one is complete.
+     *
+     * @param file the target
+     * @throws IOException if writing fails (the old file, if any, is left as it was)
+     */
     public void write(Path file) throws IOException {
         Npz.write(file, arrays);
     }
 
-    /** Reads an {@code .npz} file written by {@link #write} (or any {@code .npz}: {@link #isCheckpoint} tells). */
+    /**
+     * Reads an {@code .npz} file written by {@link #write} (or any {@code .npz}: {@link #isCheckpoint} tells).
+     *
+     * @param file an {@code .npz} file
+     * @return its arrays
+     * @throws IOException if reading fails
+     * @throws CheckpointException if the file is not a well-formed {@code .npz}
+     */
     public static Checkpoint read(Path file) throws IOException {
         return new Checkpoint(Npz.read(file));
     }

@@ -2,6 +2,8 @@ package dev.gradc.runtime;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.DoublePredicate;
 import java.util.regex.Pattern;
 
@@ -30,7 +33,14 @@ public final class Csv {
 
     private Csv() {}
 
-    /** Reads the file with the label in the last column. */
+    /**
+     * Reads the file with the label in the last column.
+     *
+     * @param file the CSV file
+     * @return the data set, named after the file
+     * @throws IOException if reading fails
+     * @throws DataException at the position of the first problem
+     */
     public static Dataset read(Path file) throws IOException {
         return read(file, -1, null, null, null);
     }
@@ -39,33 +49,123 @@ public final class Csv {
      * Reads the file with the label in the last column, refusing a label that {@code validLabel}
      * rejects: a {@link DataException} at its line and column says {@code label 7 is outside
      * <validLabels>}. For checking class indices against a model while the positions are known.
+     *
+     * @param file the CSV file
+     * @param validLabel accepts a label
+     * @param validLabels what the valid labels are, for the message
+     * @return the data set, named after the file
+     * @throws IOException if reading fails
+     * @throws DataException at the position of the first problem
      */
     public static Dataset read(Path file, DoublePredicate validLabel, String validLabels) throws IOException {
         return read(file, -1, null, validLabel, validLabels);
     }
 
-    /** Reads the file with the label in a 0-based column; a negative index counts from the end (-1 is the last). */
+    /**
+     * Reads the file with the label in a 0-based column; a negative index counts from the end (-1 is the last).
+     *
+     * @param file the CSV file
+     * @param labelColumn the label's column
+     * @return the data set, named after the file
+     * @throws IOException if reading fails
+     * @throws DataException at the position of the first problem
+     */
     public static Dataset read(Path file, int labelColumn) throws IOException {
         return read(file, labelColumn, null, null, null);
     }
 
-    /** Reads the file with the label in the column of that name; the file must have a header row. */
+    /**
+     * Reads the file with the label in the column of that name; the file must have a header row.
+     *
+     * @param file the CSV file
+     * @param labelColumn the header name of the label's column
+     * @return the data set, named after the file
+     * @throws IOException if reading fails
+     * @throws DataException at the position of the first problem
+     */
     public static Dataset read(Path file, String labelColumn) throws IOException {
         return read(file, 0, labelColumn, null, null);
+    }
+
+    /**
+     * Reads CSV text from a stream (standard input, say) with the label in the last column, as
+     * {@link #read(Path, DoublePredicate, String)} does; errors are positioned in {@code name}.
+     *
+     * @param in the text, UTF-8; read to its end, not closed
+     * @param name the data set's name, and the file name in error positions (e.g. {@code <stdin>})
+     * @param validLabel refuses a label, or null to take any
+     * @param validLabels what the valid labels are, for the message
+     * @return the data set
+     * @throws IOException if reading fails
+     * @throws DataException if the text is not a numeric CSV table
+     */
+    public static Dataset read(InputStream in, String name, DoublePredicate validLabel, String validLabels) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(name, "name");
+        return read(reader(in), name, name, -1, null, validLabel, validLabels);
+    }
+
+    /**
+     * Reads a CSV table whose columns are all features, as new data for predictions has no label
+     * column; the labels of the data set are 0.
+     *
+     * @param file the file
+     * @return the data set, with one column more in {@code features} than {@link #read(Path)} would give
+     * @throws IOException if reading fails
+     * @throws DataException if the file is not a numeric CSV table
+     */
+    public static Dataset readUnlabelled(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            return read(in, file.toString(), baseName(file), NO_LABEL, null, null, null);
+        }
+    }
+
+    /**
+     * {@link #readUnlabelled(Path)} from a stream.
+     *
+     * @param in the text, UTF-8; read to its end, not closed
+     * @param name the data set's name and the file name in error positions
+     * @return the data set
+     * @throws IOException if reading fails
+     */
+    public static Dataset readUnlabelled(InputStream in, String name) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(name, "name");
+        return read(reader(in), name, name, NO_LABEL, null, null, null);
+    }
+
+    /** A label index meaning: no label column. */
+    private static final int NO_LABEL = Integer.MIN_VALUE;
+
+    private static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
+    }
+
+    private static String baseName(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     }
 
     private record Field(String text, int col) {}
 
     private static Dataset read(Path file, int labelIndex, String labelName, DoublePredicate validLabel, String validLabels)
             throws IOException {
-        String where = file.toString();
+        Objects.requireNonNull(file, "file");
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            return read(in, file.toString(), baseName(file), labelIndex, labelName, validLabel, validLabels);
+        }
+    }
+
+    private static Dataset read(BufferedReader in, String where, String name, int labelIndex, String labelName,
+                                DoublePredicate validLabel, String validLabels) throws IOException {
+        boolean labelled = labelIndex != NO_LABEL;
         List<Field> header = null;
         int columns = -1, label = -1, firstLine = 0, size = 0;
         double[] x = new double[64], y = new double[16];
         int lineNo = 0;
         // Read as latin-1 (never fails, one char per byte), then decode each line as UTF-8 strictly,
         // so bytes that are not UTF-8 are reported at their line and column, not replaced.
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+        {
             for (String line; (line = in.readLine()) != null; ) {
                 lineNo++;
                 line = utf8(line, where, lineNo);
@@ -88,22 +188,22 @@ public final class Csv {
                         throw new DataException(where, lineNo, firstName.col, "not a number: '" + firstName.text + "'"
                                 + " (the first row mixes numbers and names, so it is neither a header nor data)");
                     }
-                    if (columns < 2) {
+                    if (labelled && columns < 2) {
                         throw new DataException(where, lineNo, 1,
                                 "need at least 2 columns (features and a label), found " + columns);
                     }
-                    label = labelColumn(where, lineNo, fields, header, labelIndex, labelName);
+                    label = labelled ? labelColumn(where, lineNo, fields, header, labelIndex, labelName) : -1;
                     if (header != null) continue;
                 }
                 if (fields.size() != columns) {
                     int col = fields.size() < columns ? line.length() + 1 : fields.get(columns).col;
                     throw new DataException(where, lineNo, col, "expected " + columns + " columns, found " + fields.size());
                 }
-                if ((long) (size + 1) * (columns - 1) > Integer.MAX_VALUE - 8) {
+                int features = labelled ? columns - 1 : columns;
+                if ((long) (size + 1) * features > Integer.MAX_VALUE - 8) {
                     throw new DataException(where, lineNo, 1, "too many values for one data set");
                 }
                 if (size == y.length) y = Arrays.copyOf(y, 2 * size);
-                int features = columns - 1;
                 while ((size + 1) * features > x.length) x = Arrays.copyOf(x, (int) Math.min(2L * x.length, Integer.MAX_VALUE - 8));
                 int k = size * features;
                 for (int c = 0; c < columns; c++) {
@@ -119,8 +219,8 @@ public final class Csv {
         }
         if (columns < 0) throw new DataException(where, 1, 1, "empty file");
         if (size == 0) throw new DataException(where, firstLine, 1, "no data rows after the header");
-        String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        return new Dataset(name, size, columns - 1, Arrays.copyOf(x, size * (columns - 1)), Arrays.copyOf(y, size));
+        int features = labelled ? columns - 1 : columns;
+        return new Dataset(name, size, features, Arrays.copyOf(x, size * features), Arrays.copyOf(y, size));
     }
 
     private static int labelColumn(String where, int lineNo, List<Field> fields, List<Field> header,

@@ -7,8 +7,24 @@ import java.util.Objects;
  * An in-memory data set: {@code x} holds {@code size} rows of {@code features} values, row-major;
  * {@code y} holds one label per row (a class index stored as a double, or a regression target).
  * The arrays are shared, not copied; equality compares them by content.
+ *
+ * @param name the set's name in messages
+ * @param size examples
+ * @param features values per example
+ * @param x {@code size * features} values, row-major
+ * @param y {@code size} labels
  */
 public record Dataset(String name, int size, int features, double[] x, double[] y) {
+    /**
+     * Checks the sizes.
+     *
+     * @param name the set's name in messages
+     * @param size examples
+     * @param features values per example
+     * @param x {@code size * features} values, row-major
+     * @param y {@code size} labels
+     * @throws IllegalArgumentException if {@code x} or {@code y} does not hold {@code size} rows
+     */
     public Dataset {
         Objects.requireNonNull(name, "name");
         if (size < 0 || features < 0) throw new IllegalArgumentException("negative size or features: " + size + ", " + features);
@@ -21,6 +37,7 @@ public record Dataset(String name, int size, int features, double[] x, double[] 
     /**
      * Number of classes when the labels are class indices: the largest label plus one.
      *
+     * @return the number of classes
      * @throws IllegalStateException if a label is not a non-negative integer (e.g. a regression target)
      */
     public int classes() {
@@ -34,7 +51,12 @@ public record Dataset(String name, int size, int features, double[] x, double[] 
         return max + 1;
     }
 
-    /** Features of one example (a copy). */
+    /**
+     * Features of one example (a copy).
+     *
+     * @param i the example, from 0
+     * @return its {@code features} values
+     */
     public double[] row(int i) {
         Objects.checkIndex(i, size);
         return Arrays.copyOfRange(x, i * features, (i + 1) * features);
@@ -51,6 +73,7 @@ public record Dataset(String name, int size, int features, double[] x, double[] 
         return Objects.hash(name, size, features, Arrays.hashCode(x), Arrays.hashCode(y));
     }
 
+    /** {@code moons (100 examples, 2 features)}. */
     @Override
     public String toString() {
         return name + " (" + size + " examples, " + features + " features)";

@@ -14,6 +14,12 @@ public final class Datasets {
      * {@code [0, pi]} in each. The rows are shuffled, then every coordinate gets gaussian noise of
      * standard deviation {@code noise}. The shuffle comes first, as in scikit-learn, so the order of
      * examples for a seed does not depend on {@code noise}.
+     *
+     * @param n points
+     * @param noise standard deviation of the noise, at least 0
+     * @param seed the generator's seed
+     * @return {@code n} points with 2 features, labels 0 and 1
+     * @throws IllegalArgumentException if {@code n} or {@code noise} is out of range
      */
     public static Dataset moons(int n, double noise, long seed) {
         if (n < 0) throw new IllegalArgumentException("n must be non-negative: " + n);
@@ -49,6 +55,13 @@ public final class Datasets {
      * Two concentric circles, distributed like scikit-learn's {@code make_circles(n_samples=n,
      * shuffle=True, noise=noise, factor=factor)}: the outer circle (radius 1, label 0) and the inner
      * (radius {@code factor}, label 1), points evenly spaced in angle; shuffled, then noise added.
+     *
+     * @param n points
+     * @param noise standard deviation of the noise, at least 0
+     * @param factor the inner circle's radius, between 0 and 1
+     * @param seed the generator's seed
+     * @return {@code n} points with 2 features, labels 0 and 1
+     * @throws IllegalArgumentException if an argument is out of range
      */
     public static Dataset circles(int n, double noise, double factor, long seed) {
         checkNoise(n, noise);
@@ -71,6 +84,13 @@ public final class Datasets {
      * The classic spiral of CS231n: {@code classes} arms of about {@code n/classes} points each;
      * in arm j the radius grows linearly from 0 to 1 while the angle runs over [4j, 4(j+1)] radians
      * plus gaussian noise of standard deviation {@code noise} (0.2 in the original); label j.
+     *
+     * @param n points in all
+     * @param classes arms
+     * @param noise standard deviation of the angle's noise
+     * @param seed the generator's seed
+     * @return the points with 2 features, labels 0 to {@code classes - 1}
+     * @throws IllegalArgumentException if an argument is out of range
      */
     public static Dataset spirals(int n, int classes, double noise, long seed) {
         checkNoise(n, noise);
@@ -95,6 +115,13 @@ public final class Datasets {
     /**
      * A smooth regression target of {@code features} inputs uniform in [-1, 1]:
      * {@code y = mean over i of sin(2 x_i + i)}, plus gaussian noise of standard deviation {@code noise}.
+     *
+     * @param n examples
+     * @param features inputs per example
+     * @param noise standard deviation of the target's noise
+     * @param seed the generator's seed
+     * @return {@code n} examples, the target as label
+     * @throws IllegalArgumentException if an argument is out of range
      */
     public static Dataset regression(int n, int features, double noise, long seed) {
         checkNoise(n, noise);
@@ -133,12 +160,22 @@ public final class Datasets {
     /** Where Debian's dataset-fashion-mnist package installs its IDX files. */
     public static final java.nio.file.Path FASHION_MNIST = java.nio.file.Path.of("/usr/share/datasets/fashion-mnist");
 
-    /** Fashion-MNIST's training set (60,000 images) from {@link #FASHION_MNIST}. */
+    /**
+     * Fashion-MNIST's training set (60,000 images) from {@link #FASHION_MNIST}.
+     *
+     * @return 60,000 images of 784 features in [0, 1], labels 0 to 9
+     * @throws java.io.IOException if the files cannot be read (not installed: {@link java.nio.file.NoSuchFileException})
+     */
     public static Dataset fashionMnistTrain() throws java.io.IOException {
         return named("fashion-mnist", Idx.read(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz")));
     }
 
-    /** Fashion-MNIST's test set (10,000 images) from {@link #FASHION_MNIST}. */
+    /**
+     * Fashion-MNIST's test set (10,000 images) from {@link #FASHION_MNIST}.
+     *
+     * @return 10,000 images of 784 features in [0, 1], labels 0 to 9
+     * @throws java.io.IOException if the files cannot be read (not installed: {@link java.nio.file.NoSuchFileException})
+     */
     public static Dataset fashionMnistTest() throws java.io.IOException {
         return named("fashion-mnist test", Idx.read(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz")));
     }

@@ -21,7 +21,15 @@ public final class Idx {
 
     private static final int UNSIGNED_BYTE = 0x08;
 
-    /** Images ({@code [n, rows, cols]} or any rank ≥ 1) and their labels ({@code [n]}), as one data set. */
+    /**
+     * Images ({@code [n, rows, cols]} or any rank ≥ 1) and their labels ({@code [n]}), as one data set.
+     *
+     * @param images the IDX file of images (unsigned bytes, gzipped or not)
+     * @param labels the IDX file of labels
+     * @return the data set: features scaled to [0, 1], labels as class indices
+     * @throws IOException if reading fails
+     * @throws DataException if the files are damaged or do not match
+     */
     public static Dataset read(Path images, Path labels) throws IOException {
         Array x = readArray(images);
         Array y = readArray(labels);

@@ -32,6 +32,13 @@ public final class Npy {
 
     private Npy() {}
 
+    /**
+     * Writes one array in NumPy's {@code .npy} format (little-endian, C order), as {@code np.save} writes it.
+     *
+     * @param out where the bytes go; not closed
+     * @param array the array (its name is not written: a {@code .npy} holds one array)
+     * @throws IOException if writing fails
+     */
     public static void write(OutputStream out, NpyArray array) throws IOException {
         out.write(header(array));
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -47,6 +54,12 @@ public final class Npy {
     /**
      * Reads one array from the stream, leaving the stream just after its data. The array's name
      * is {@code nameForErrors} without a trailing {@code .npy}; messages start with it.
+     *
+     * @param in the stream, at the array's first byte
+     * @param nameForErrors the file or entry name, for the array's name and messages
+     * @return the array
+     * @throws IOException if reading fails
+     * @throws CheckpointException if the bytes are not a float32/float64 {@code .npy} array
      */
     public static NpyArray read(InputStream in, String nameForErrors) throws IOException {
         String name = nameForErrors.endsWith(".npy")

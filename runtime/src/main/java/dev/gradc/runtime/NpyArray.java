@@ -10,8 +10,23 @@ import java.util.Objects;
  *
  * <p>The shape is copied; the data array is shared, not copied, because parameter arrays can be
  * large. Equality compares shape and data by content.
+ *
+ * @param name the array's name (its entry in an {@code .npz}, without {@code .npy})
+ * @param dtype the element type
+ * @param shape the dimensions
+ * @param data a {@code float[]} or {@code double[]} of product(shape) elements, row-major
  */
 public record NpyArray(String name, DType dtype, int[] shape, Object data) {
+    /**
+     * Checks that the data fits the dtype and shape, and copies the shape.
+     *
+     * @param name the array's name
+     * @param dtype the element type
+     * @param shape the dimensions
+     * @param data a {@code float[]} or {@code double[]} of product(shape) elements
+     * @throws IllegalArgumentException if the data's type or length does not match the dtype and shape
+     * @throws NullPointerException if the name, dtype or data is null
+     */
     public NpyArray {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dtype, "dtype");
@@ -29,10 +44,26 @@ public record NpyArray(String name, DType dtype, int[] shape, Object data) {
                 + " needs " + n + " elements, data has " + length);
     }
 
+    /**
+     * A float32 array.
+     *
+     * @param name the name
+     * @param data the values, row-major
+     * @param shape the dimensions
+     * @return a float32 array
+     */
     public static NpyArray of(String name, float[] data, int... shape) {
         return new NpyArray(name, DType.FLOAT32, shape, data);
     }
 
+    /**
+     * A float64 array.
+     *
+     * @param name the name
+     * @param data the values, row-major
+     * @param shape the dimensions
+     * @return a float64 array
+     */
     public static NpyArray of(String name, double[] data, int... shape) {
         return new NpyArray(name, DType.FLOAT64, shape, data);
     }
@@ -50,33 +81,62 @@ public record NpyArray(String name, DType dtype, int[] shape, Object data) {
         return n;
     }
 
+    /**
+     * The dimensions.
+     *
+     * @return a copy of the dimensions
+     */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of dimensions.
+     *
+     * @return the number of dimensions, 0 for a scalar
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return product(shape)
+     */
     public int size() {
         return data instanceof float[] f ? f.length : ((double[]) data).length;
     }
 
-    /** The data of a FLOAT32 array. */
+    /**
+     * The data of a FLOAT32 array.
+     *
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the array is float64
+     */
     public float[] floats() {
         if (!(data instanceof float[] f)) throw new IllegalStateException(name + " is " + dtype + ", not FLOAT32");
         return f;
     }
 
-    /** The data of a FLOAT64 array. */
+    /**
+     * The data of a FLOAT64 array.
+     *
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the array is float32
+     */
     public double[] doubles() {
         if (!(data instanceof double[] d)) throw new IllegalStateException(name + " is " + dtype + ", not FLOAT64");
         return d;
     }
 
-    /** The same array under another name. */
+    /**
+     * The same array under another name.
+     *
+     * @param newName the name
+     * @return an array sharing this one's data
+     */
     public NpyArray withName(String newName) {
         return new NpyArray(newName, dtype, shape, data);
     }
@@ -93,6 +153,7 @@ public record NpyArray(String name, DType dtype, int[] shape, Object data) {
         return 31 * h + (data instanceof float[] f ? Arrays.hashCode(f) : Arrays.hashCode((double[]) data));
     }
 
+    /** {@code w1 <f4 [2, 16]}. */
     @Override
     public String toString() {
         return name + " " + dtype.descr() + " " + Arrays.toString(shape);

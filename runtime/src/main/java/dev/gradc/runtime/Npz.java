@@ -54,6 +54,9 @@ public final class Npz {
      * locked and left alone).
      *
      * @throws IllegalArgumentException if a name is empty or repeated
+     * @param file the target
+     * @param arrays the arrays, each name used once
+     * @throws IOException if writing fails (the target is then unchanged)
      */
     public static void write(Path file, List<NpyArray> arrays) throws IOException {
         Set<String> names = new HashSet<>();
@@ -104,6 +107,7 @@ public final class Npz {
      * target before hours of training rather than after.
      *
      * @throws IOException saying what is wrong
+     * @param file the target
      */
     public static void checkWritable(Path file) throws IOException {
         if (Files.isDirectory(file)) throw new IOException(file + " is a directory");
@@ -190,6 +194,8 @@ public final class Npz {
      *
      * @throws CheckpointException if the file is not a valid npz of float32/float64 arrays
      * @throws IOException if the file cannot be read at all (missing, no permission)
+     * @param file the {@code .npz} file
+     * @return the arrays
      */
     public static List<NpyArray> read(Path file) throws IOException {
         String where = file.toString();

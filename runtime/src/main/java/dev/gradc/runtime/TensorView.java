@@ -15,6 +15,10 @@ public final class TensorView {
      * A view of {@code buffer} (a {@code float[]} or {@code double[]} of {@code owner}'s), sized by
      * the owner's current batch. Trainers make their views themselves; hosts get them from
      * {@link Trainer#input}, {@link Trainer#param} and the like.
+     *
+     * @param owner the trainer whose buffer it is (its batch sizes the view)
+     * @param info the tensor's name and declared shape
+     * @param buffer the trainer's {@code float[]} or {@code double[]}
      */
     public TensorView(Trainer owner, TensorInfo info, Object buffer) {
         this.owner = owner;
@@ -23,44 +27,85 @@ public final class TensorView {
         this.doubles = buffer instanceof double[] d ? d : null;
     }
 
+    /**
+     * The tensor's name, as in the model.
+     *
+     * @return the tensor's name
+     */
     public String name() {
         return info.name();
     }
 
-    /** The declared shape, with -1 for batch. */
+    /**
+     * The declared shape, with -1 for batch.
+     *
+     * @return the name and declared shape
+     */
     public TensorInfo info() {
         return info;
     }
 
-    /** The shape at the trainer's current batch size (a new array). */
+    /**
+     * The shape at the trainer's current batch size (a new array).
+     *
+     * @return the dimensions, batch bound
+     */
     public int[] shape() {
         return info.shapeAt(owner.batch());
     }
 
-    /** Number of elements at the current batch size. */
+    /**
+     * Number of elements at the current batch size.
+     *
+     * @return the product of {@link #shape()}
+     */
     public int size() {
         return info.sizeAt(owner.batch());
     }
 
+    /**
+     * One element.
+     *
+     * @param index the element, row-major from 0
+     * @return its value (a float32 element widened)
+     * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0..size()-1}
+     */
     public double get(int index) {
         checkIndex(index);
         return floats != null ? floats[index] : doubles[index];
     }
 
+    /**
+     * Writes one element.
+     *
+     * @param index the element, row-major from 0
+     * @param value the new value (rounded to float32 in a float32 trainer)
+     * @throws IndexOutOfBoundsException if {@code index} is outside {@code 0..size()-1}
+     */
     public void set(int index, double value) {
         checkIndex(index);
         if (floats != null) floats[index] = (float) value;
         else doubles[index] = value;
     }
 
-    /** Copies {@link #size()} values in, row-major. */
+    /**
+     * Copies {@link #size()} values in, row-major.
+     *
+     * @param values exactly {@link #size()} values
+     * @throws IllegalArgumentException if there are more or fewer
+     */
     public void copyFrom(double[] values) {
         checkLength(values);
         if (floats != null) for (int i = 0; i < values.length; i++) floats[i] = (float) values[i];
         else System.arraycopy(values, 0, doubles, 0, values.length);
     }
 
-    /** Copies {@link #size()} values in, row-major. */
+    /**
+     * Copies {@link #size()} values in, row-major.
+     *
+     * @param values exactly {@link #size()} values
+     * @throws IllegalArgumentException if there are more or fewer
+     */
     public void copyFrom(float[] values) {
         checkLength(values);
         if (floats != null) System.arraycopy(values, 0, floats, 0, values.length);
@@ -70,6 +115,9 @@ public final class TensorView {
     /**
      * Copies {@link #size()} whole numbers in, row-major: class indices for a label input, say
      * (exact in float32 up to 2^24).
+     *
+     * @param values exactly {@link #size()} values
+     * @throws IllegalArgumentException if there are more or fewer
      */
     public void copyFrom(int[] values) {
         checkLength(values);
@@ -77,7 +125,12 @@ public final class TensorView {
         else for (int i = 0; i < values.length; i++) doubles[i] = values[i];
     }
 
-    /** Copies {@link #size()} values into {@code out}, which must be at least that long. */
+    /**
+     * Copies {@link #size()} values into {@code out}, which must be at least that long.
+     *
+     * @param out an array of at least {@link #size()} elements
+     * @throws IllegalArgumentException if it is shorter
+     */
     public void copyTo(double[] out) {
         java.util.Objects.requireNonNull(out, () -> name() + ": the destination array is null");
         int n = size();
@@ -86,14 +139,22 @@ public final class TensorView {
         else for (int i = 0; i < n; i++) out[i] = floats[i];
     }
 
-    /** The values as a new array. */
+    /**
+     * The values as a new array.
+     *
+     * @return a new array of {@link #size()} values
+     */
     public double[] toDoubleArray() {
         double[] out = new double[size()];
         copyTo(out);
         return out;
     }
 
-    /** The values as a new array. */
+    /**
+     * The values as a new array.
+     *
+     * @return a new array of {@link #size()} values
+     */
     public float[] toFloatArray() {
         int n = size();
         float[] out = new float[n];
@@ -102,7 +163,11 @@ public final class TensorView {
         return out;
     }
 
-    /** The trainer's own array (float[] or double[]); longer than {@link #size()} below the maximum batch. */
+    /**
+     * The trainer's own array (float[] or double[]); longer than {@link #size()} below the maximum batch.
+     *
+     * @return the trainer's own {@code float[]} or {@code double[]}, not a copy
+     */
     public Object buffer() {
         return floats != null ? floats : doubles;
     }

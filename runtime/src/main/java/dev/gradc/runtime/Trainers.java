@@ -9,7 +9,15 @@ import java.lang.reflect.InvocationTargetException;
 public final class Trainers {
     private Trainers() {}
 
-    /** {@code new ClassName(maxBatch, seed)}, for a class gradc generated. */
+    /**
+     * {@code new ClassName(maxBatch, seed)}, for a class gradc generated.
+     *
+     * @param className the generated class's binary name
+     * @param maxBatch the largest batch the trainer takes
+     * @param seed the seed of its initializers and dropout
+     * @return the new trainer
+     * @throws IllegalStateException if the class is missing (saying how to regenerate it) or is not a gradc trainer
+     */
     public static Trainer load(String className, int maxBatch, long seed) {
         Class<?> c;
         try {
@@ -28,7 +36,12 @@ public final class Trainers {
         }
     }
 
-    /** What to do when a generated class is not on the classpath. */
+    /**
+     * What to do when a generated class is not on the classpath.
+     *
+     * @param className the class's name
+     * @return the message, saying how to regenerate it
+     */
     public static String missing(String className) {
         return "the trainer class " + className + " is missing. gradc generates it from its .grad model in Maven's "
                 + "generate-sources phase (mvn generate-sources, or any later phase). If an IDE build removed it, "

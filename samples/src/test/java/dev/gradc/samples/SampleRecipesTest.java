@@ -26,19 +26,19 @@ class SampleRecipesTest {
     @Test
     void spiralsClassifiesHeldOutPoints(@TempDir Path tmp) {
         String out = train(tmp, "spirals/Spirals.grad");
-        assertTrue(number(out, "final loss .*test loss \\S+, accuracy ([0-9.]+)%") >= 95, out);
+        assertTrue(number(out, "training loss .*test loss \\S+, accuracy ([0-9.]+)%") >= 95, out);
     }
 
     @Test
     void deepRegressionApproachesTheNoiseFloor(@TempDir Path tmp) {
         String out = train(tmp, "deep/Deep.grad");
-        assertTrue(number(out, "final loss .*test loss \\S+, mse ([0-9.]+)") < 0.02, out); // the noise alone gives 0.01
+        assertTrue(number(out, "training loss .*test loss \\S+, mse ([0-9.]+)") < 0.02, out); // the noise alone gives 0.01
     }
 
     /** Batch normalization trains the badly initialized deep network that stays at chance without it. */
     @Test
     void batchNormalizationTrainsWhatThePlainNetworkCannot(@TempDir Path tmp) {
-        String pattern = "final loss .*test loss \\S+, accuracy ([0-9.]+)%";
+        String pattern = "training loss .*test loss \\S+, accuracy ([0-9.]+)%";
         double plain = number(train(tmp, "batchnorm/DeepSpirals.grad"), pattern);
         String out = train(tmp, "batchnorm/DeepSpiralsBN.grad");
         double normalized = number(out, pattern);
@@ -50,6 +50,6 @@ class SampleRecipesTest {
     void fashionMnistReachesItsTestAccuracy(@TempDir Path tmp) {
         Assumptions.assumeTrue(Files.isDirectory(Datasets.FASHION_MNIST), "dataset-fashion-mnist is not installed");
         String out = train(tmp, "fashion-mnist/FashionMnist.grad");
-        assertTrue(number(out, "final loss .*test loss \\S+, accuracy ([0-9.]+)%") >= 87, out);
+        assertTrue(number(out, "training loss .*test loss \\S+, accuracy ([0-9.]+)%") >= 87, out);
     }
 }

@@ -1,17 +1,25 @@
 package dev.gradc.compiler.cli;
 
 import dev.gradc.compiler.Compilation;
+import dev.gradc.dsl.CompileException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "compile", description = "Compile model files to trainer classes.")
+/**
+ * {@code gradc compile A.grad B.grad -d out/}: one class per model. Like javac, it goes on past a
+ * model that fails, prints every error, and ends with {@code N errors in M files}; the exit code is
+ * 1 when any failed.
+ */
+@Command(name = "compile", mixinStandardHelpOptions = true, sortOptions = false, description = "Compile model files to trainer classes.")
 final class CompileCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -30,19 +38,51 @@ final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        checkOutputDirectory();
+        int errors = 0, failedFiles = 0;
         for (Path model : models) {
-            Compilation c = ModelFiles.compile(model, float64, packageName);
-            for (java.util.Map.Entry<String, byte[]> file : c.classFiles().entrySet()) {
-                Path out = outDir.resolve(file.getKey().replace('.', '/') + ".class");
+            Compilation c;
+            try {
+                c = ModelFiles.compile(model, float64, packageName, err);
+            } catch (CompileException e) {
+                err.println(e.getMessage());
+                errors += (int) Math.max(1, e.diagnostics().stream().filter(d -> !d.warning()).count());
+                failedFiles++;
+                continue;
+            } catch (Main.UserError e) { // a missing or unreadable file: one error, and on to the next
+                err.println(e.getMessage());
+                errors++;
+                failedFiles++;
+                continue;
+            }
+            for (Map.Entry<String, byte[]> file : c.classFiles().entrySet()) {
+                Path target = outDir.resolve(file.getKey().replace('.', '/') + ".class");
                 try {
-                    Files.createDirectories(out.getParent());
-                    Files.write(out, file.getValue());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    Files.createDirectories(target.getParent());
+                    Files.write(target, file.getValue());
+                } catch (IOException e) { // the output directory is the user's to fix, and the same for every model: stop
+                    throw new Main.UserError("gradc: cannot write " + target + ": " + Main.ioMessage(e));
                 }
-                if (file.getKey().equals(c.className())) spec.commandLine().getOut().println("wrote " + out);
+                if (file.getKey().equals(c.className())) out.println("wrote " + target);
             }
         }
-        return 0;
+        if (failedFiles == 0) return 0;
+        err.println(errors + (errors == 1 ? " error" : " errors") + " in " + failedFiles + (failedFiles == 1 ? " file" : " files"));
+        return 1;
+    }
+
+    /** {@code -d} names a directory that exists or can be made, checked before compiling anything. */
+    private void checkOutputDirectory() {
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new Main.UserError("gradc: -d " + outDir + ": not a directory");
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (FileAlreadyExistsException e) {
+            throw new Main.UserError("gradc: -d " + outDir + ": " + e.getFile() + " is not a directory");
+        } catch (IOException e) {
+            throw new Main.UserError("gradc: -d " + outDir + ": cannot create it: " + Main.ioMessage(e));
+        }
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "explain", description = "Print what the compiler derived at each stage: the elaborated model; the forward, backward and trained IR; the IR after each optimization pass that changed it; the kernel and buffer plan.")
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false, description = "Print what the compiler derived at each stage: the elaborated model; the forward, backward and trained IR; the IR after each optimization pass that changed it; the kernel and buffer plan.")
 final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -17,18 +17,18 @@ final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
     Path model;
 
-    @Option(names = "--stage", defaultValue = "all", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "all", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Stage stage;
 
     @Option(names = "--float64", description = "Compile in double precision.")
     boolean float64;
 
-    @Option(names = "--batch", defaultValue = "32", description = "The batch size buffer sizes are reported at (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "The batch size buffer sizes are reported at (default: ${DEFAULT-VALUE}).")
     int batch;
 
     enum Format { text, dot }
 
-    @Option(names = "--format", defaultValue = "text", description = "text, or dot: the graph of one stage (forward, backward, "
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, or dot: the graph of one stage (forward, backward, "
             + "trained, optimized or plan, whose kernels are drawn as clusters) as Graphviz DOT, for `dot -Tpng` (default: ${DEFAULT-VALUE}).")
     Format format;
 

@@ -14,6 +14,13 @@ final class ModelFiles {
     private ModelFiles() {}
 
     static Source read(Path file) {
+        if (file.toString().equals("-")) { // standard input: the model's name comes from its class, as for a file
+            try {
+                return Source.decode("<stdin>", Main.console().stdin.readAllBytes());
+            } catch (IOException e) {
+                throw new Main.UserError("gradc: cannot read standard input: " + e.getMessage());
+            }
+        }
         try {
             return Source.read(file);
         } catch (NoSuchFileException e) {
@@ -21,6 +28,13 @@ final class ModelFiles {
         } catch (IOException e) {
             throw new Main.UserError("gradc: " + file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /** As {@link #compile(Path, boolean, String)}, printing the model's warnings (positioned, like errors) to {@code err}. */
+    static Compilation compile(Path file, boolean float64, String packageName, java.io.PrintWriter err) {
+        Compilation c = compile(file, float64, packageName);
+        for (dev.gradc.dsl.Diagnostic w : c.warnings()) err.println(w.format());
+        return c;
     }
 
     static Compilation compile(Path file, boolean float64, String packageName) {

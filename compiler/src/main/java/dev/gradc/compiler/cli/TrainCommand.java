@@ -1,24 +1,24 @@
 package dev.gradc.compiler.cli;
 
 import dev.gradc.compiler.Compilation;
-import dev.gradc.runtime.Trainer;
-import dev.gradc.runtime.Csv;
+import dev.gradc.runtime.Checkpoint;
 import dev.gradc.runtime.Dataset;
-import dev.gradc.runtime.Datasets;
 import dev.gradc.runtime.DivergenceException;
-import dev.gradc.runtime.Idx;
 import dev.gradc.runtime.LearningRate;
 import dev.gradc.runtime.Npz;
+import dev.gradc.runtime.TensorInfo;
+import dev.gradc.runtime.TensorView;
+import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.Training;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,110 +27,127 @@ import picocli.CommandLine.Parameters;
  * sit beside it in {@code Model.train} ({@code option = value} lines, option names without dashes);
  * options given on the command line win.
  */
-@Command(name = "train", description = "Compile a model in memory and train it on a data set.")
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compile a model in memory and train it on a data set.")
 final class TrainCommand implements Callable<Integer> {
+    /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT. */
+    static final int INTERRUPTED = 130;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "MODEL.grad", description = "Model file.")
     Path model;
 
-    @Option(names = "--data", paramLabel = "SET", defaultValue = "moons", description = "Training data: moons, circles, spirals, "
-            + "regression (synthetic), fashion-mnist (Debian's dataset-fashion-mnist), idx:IMAGES,LABELS, or a CSV file "
-            + "(numbers, the label last). Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Mixin
+    DataOptions data = new DataOptions();
 
     @Option(names = "--test-data", paramLabel = "SET", description = "Held-out data, same forms (a synthetic set is drawn with "
             + "seed+1; fashion-mnist brings its own test set).")
     String testData;
 
-    @Option(names = "--samples", defaultValue = "100", description = "Examples of a synthetic set (default: ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--noise", defaultValue = "0.1", description = "Noise of a synthetic set (default: ${DEFAULT-VALUE}).")
-    double noise;
-
-    @Option(names = "--classes", defaultValue = "3", description = "Arms of the spirals (default: ${DEFAULT-VALUE}).")
-    int classes;
-
-    @Option(names = "--features", defaultValue = "4", description = "Inputs of the regression set (default: ${DEFAULT-VALUE}).")
-    int features;
-
-    @Option(names = "--task", defaultValue = "classification", description = "classification (accuracy) or regression (mean squared error).")
-    String task;
-
-    @Option(names = "--steps", defaultValue = "100", description = "Training steps, unless --epochs is given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "100", description = "Training steps, unless --epochs is given (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--epochs", defaultValue = "0", description = "Passes over the training data (overrides --steps).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "0", description = "Passes over the training data (overrides --steps).")
     int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "0", description = "Batch size; 0 for the whole data set (default).")
     int batch;
 
-    @Option(names = "--lr", description = "Initial learning rate, at least 0 (default: the model's optimizer's).")
+    @Option(names = "--lr", paramLabel = "X", description = "Initial learning rate, at least 0 (default: the model's optimizer's).")
     Double lr;
 
-    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, step, linear or cosine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "constant", description = "constant, step, linear or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--lr-end", defaultValue = "0", description = "Rate that linear and cosine reach at the last step.")
+    @Option(names = "--lr-end", paramLabel = "X", defaultValue = "0", description = "Rate that linear and cosine reach at the last step.")
     double lrEnd;
 
-    @Option(names = "--lr-every", defaultValue = "1000", description = "Steps between decays of the step schedule.")
+    @Option(names = "--lr-every", paramLabel = "N", defaultValue = "1000", description = "Steps between decays of the step schedule.")
     int lrEvery;
 
-    @Option(names = "--lr-gamma", defaultValue = "0.1", description = "Factor of each decay of the step schedule.")
+    @Option(names = "--lr-gamma", paramLabel = "X", defaultValue = "0.1", description = "Factor of each decay of the step schedule.")
     double lrGamma;
 
-    @Option(names = "--warmup", defaultValue = "0", description = "Steps of linear warm-up before the schedule.")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Steps of linear warm-up before the schedule.")
     int warmup;
 
-    @Option(names = "--labels", defaultValue = "as-is", description = "as-is, or signed: labels 0/1 fed as -1/+1 (default: ${DEFAULT-VALUE}).")
-    String labels;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, data and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of weights, data and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--float64", description = "Train in double precision (default: float32).")
     boolean float64;
 
-    @Option(names = "--init", paramLabel = "PARAMS.npz", description = "Start from these parameters (NumPy .npz) instead of the initializers.")
+    @Option(names = "--init", paramLabel = "PARAMS.npz", description = "Start from these parameters (NumPy .npz, or a checkpoint's) instead of the initializers.")
     Path init;
 
     @Option(names = "--save", paramLabel = "PARAMS.npz", description = "Where to write the trained parameters (default: MODEL.npz in the current directory).")
     Path save;
 
+    @Option(names = "--resume", paramLabel = "CHECKPOINT.npz", description = "Continue the run this checkpoint was written by, exactly "
+            + "(give the same data and options; --steps or --epochs may be raised).")
+    Path resume;
+
+    @Option(names = "--checkpoint", paramLabel = "CHECKPOINT.npz", description = "Where checkpoints go: every --save-every, at the end "
+            + "of the run, and when interrupted (Ctrl-C, SIGTERM). {step} and {epoch} in the name are replaced. "
+            + "Default: the --resume file, else PARAMS.ckpt.npz beside --save.")
+    String checkpoint;
+
+    @Option(names = "--save-every", paramLabel = "N", defaultValue = "0", description = "Write a checkpoint every N steps, or N epochs "
+            + "with --epochs; 0 for none but at the end and when interrupted (default).")
+    int saveEvery;
+
+    @Option(names = "--history", paramLabel = "FILE", description = "Write the run's history (per step, or per epoch with --epochs: "
+            + "loss, metrics, learning rate, time) as FILE.csv or FILE.jsonl.")
+    Path history;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the loss (and accuracy or mse, and the test set's) "
+            + "against steps or epochs as a PNG picture.")
+    Path plot;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Threads large matrix products are split across "
             + "(default: ${DEFAULT-VALUE}; small products stay on one thread either way).")
     int threads;
 
-    @Option(names = "--print-every", defaultValue = "10", description = "Progress every N steps, or N epochs with --epochs; 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--print-every", paramLabel = "N", defaultValue = "10", description = "Progress every N steps, or N epochs with --epochs; 0 for none (default: ${DEFAULT-VALUE}).")
     int printEvery;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress during the run: the set-up, the result and the files written only.")
+    boolean quiet;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         checkOptions();
         long compileStart = System.nanoTime();
-        Compilation c = ModelFiles.compile(model, float64, null);
+        Compilation c = ModelFiles.compile(model, float64, null, spec.commandLine().getErr());
         double compileMs = (System.nanoTime() - compileStart) / 1e6;
         // A trainer of batch 1 tells the labels the first output takes before any data is read.
-        LabelRule labelRule = LabelRule.of(c.newTrainer(1, seed), task.equals("regression"));
-        Dataset train = dataset(data, seed, labelRule);
-        Dataset test = testData != null ? dataset(testData, seed + 1, labelRule)
-                : data.equals("fashion-mnist") ? dataset("fashion-mnist-test", seed, labelRule) : null;
+        LabelRule labelRule = LabelRule.of(c.newTrainer(1, seed), data.regression());
+        Main.Console console = Main.console();
+        Dataset train = data.load(data.data, seed, labelRule, console.stdin);
+        Dataset test = testData != null ? data.load(testData, seed + 1, labelRule, console.stdin)
+                : data.data.equals("fashion-mnist") ? data.load("fashion-mnist-test", seed, labelRule, console.stdin) : null;
         int batchSize = Training.batchFor(batch, train.size());
         Path target = save != null ? save : Path.of(c.model().name() + ".npz");
-        try {
-            Npz.checkWritable(target); // before training, not after hours of it
-        } catch (IOException e) {
-            throw new Main.UserError("gradc: cannot write parameters to " + target + ": " + e.getMessage());
-        }
+        String checkpointPattern = checkpoint != null ? checkpoint : resume != null ? resume.toString() : siblingCheckpoint(target);
+        // Every file the run writes is checked before it trains, not after hours of it.
+        writable(target, "parameters");
+        writable(Path.of(CheckpointFiles.name(checkpointPattern, 0, 0)), "checkpoints");
+        if (history != null) writable(history, "the history");
+        if (plot != null) writable(plot, "the plot");
         Trainer trainer = newTrainer(c, batchSize, train, test);
+        Checkpoint resumedFrom = null;
+        Training.Position from = null;
+        if (resume != null) {
+            resumedFrom = ParamsFiles.read(resume);
+            from = ParamsFiles.resume(trainer, resume, resumedFrom);
+        }
         double rate = lr == null ? trainer.learningRate() : lr;
+        if (from != null && lr == null) rate = initialRate(resumedFrom, trainer);
         Training.Config config = new Training.Config(steps, epochs, batchSize, schedule(rate), seed,
-                labels.equals("signed"), task.equals("regression"), printEvery);
+                data.signed(), data.regression(), printEvery);
         int total;
         try {
             total = config.totalSteps(train.size());
@@ -138,50 +155,181 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UsageError("gradc: --epochs " + epochs + " with batches of " + batchSize + " over " + train.size()
                     + " examples: " + e.getMessage() + "; use fewer epochs or larger batches");
         }
+        if (from != null && (from.examples() != train.size() || from.batch() != batchSize)) {
+            throw new Main.UserError("gradc: cannot resume from " + resume + ": it is of a run over " + from.examples()
+                    + " examples in batches of " + from.batch() + "; this one has " + train.size() + " examples in batches of "
+                    + batchSize + " (give the data and --batch of that run)");
+        }
+        if (from != null && from.step() > total) {
+            throw new Main.UserError("gradc: cannot resume from " + resume + ": it is at step " + from.step() + ", past the "
+                    + total + " steps of this run (give the --steps or --epochs of that run, or more)");
+        }
 
         out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms; matrix products: %s%s%n", c.model().name(),
                 float64 ? "float64" : "float32", parameterCount(trainer), compileMs,
                 trainer.kernels(), threads > 1 ? ", " + threads + " threads" : "");
         out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %s, %s%n", train.name(), train.size(), batchSize,
                 epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
+        if (from != null) {
+            out.printf(Locale.ROOT, "resuming from %s at step %d/%d%s%n", resume, from.step(), total,
+                    epochs > 0 ? String.format(Locale.ROOT, " (epoch %d/%d)", from.step() / config.stepsPerEpoch(train.size()) + 1, epochs) : "");
+        }
+        ProgressLine progress = new ProgressLine(out, ProgressLine.mode(quiet, console.terminal, System.getenv("NO_COLOR")), true);
+        CheckpointFiles files = new CheckpointFiles(trainer, checkpointPattern, config.stepsPerEpoch(train.size()), rate);
+        RunListener listener = new RunListener(progress, files, saveEvery, epochs > 0);
+        Interrupt interrupt = new Interrupt();
+        listener.interrupt = interrupt;
         Training.Result r;
+        interrupt.install();
         try {
-            r = Training.fit(trainer, train, test, config, out::println);
-        } catch (DivergenceException d) {
-            out.flush();
-            throw new Main.UserError(diverged(d, c, config, batchSize, train, target));
+            try {
+                r = Training.fit(trainer, train, test, config, listener, from);
+            } catch (DivergenceException d) {
+                progress.clear();
+                out.flush();
+                throw new Main.UserError(diverged(d, c, config, batchSize, train, target, resumedFrom));
+            } finally {
+                progress.clear();
+                trainer.setThreads(1);
+            }
+            if (r.stopped()) {
+                Path written = files.save(r.position(), out);
+                writeHistory(r, out);
+                out.printf(Locale.ROOT, "interrupted at step %d/%d%s%n", r.position().step(), total,
+                        written == null ? "; nothing saved" : "; continue with: --resume " + written);
+                return INTERRUPTED;
+            }
+            printSummary(out, r, total);
+            try {
+                trainer.saveParams(target);
+            } catch (IOException e) {
+                throw new Main.UserError("gradc: cannot write parameters to " + target + ": " + e.getMessage());
+            }
+            out.println("wrote parameters to " + target);
+            if (saveEvery > 0 || checkpoint != null || resume != null) files.save(r.position(), out);
+            writeHistory(r, out);
         } finally {
-            trainer.setThreads(1);
+            interrupt.finish();
         }
-        out.printf(Locale.ROOT, "final loss %.6f, training %s%s; %.1f ms in step(), %.1f µs per step%n", r.loss(), r.train(),
-                r.test() == null ? "" : ", test " + r.test().withLoss(), r.nanos() / 1e6, r.nanos() / 1e3 / r.steps());
-        try {
-            trainer.saveParams(target);
-        } catch (IOException e) {
-            throw new Main.UserError("gradc: cannot write parameters to " + target + ": " + e.getMessage());
-        }
-        out.println("wrote parameters to " + target);
         return 0;
+    }
+
+    /** The summary, each number labelled: the whole sets measured at the end (dropout off), then the last batch and the time. */
+    private static void printSummary(PrintWriter out, Training.Result r, int total) {
+        String test = r.test() == null ? "" : String.format(Locale.ROOT, "; test loss %.6f, %s", r.test().loss(), r.test());
+        out.printf(Locale.ROOT, "after %d steps, on the whole sets without dropout: training loss %.6f, training %s%s%n", total,
+                r.train().loss(), r.train(), test);
+        out.printf(Locale.ROOT, "last batch loss %.6f; %d steps run, %.1f ms in step(), %.1f µs per step%n", r.loss(), r.steps(),
+                r.nanos() / 1e6, r.steps() == 0 ? 0.0 : r.nanos() / 1e3 / r.steps());
+    }
+
+    private void writeHistory(Training.Result r, PrintWriter out) {
+        String metric = data.regression() ? "mse" : "accuracy";
+        if (history != null) {
+            try {
+                History.write(history, r.history(), metric);
+            } catch (IOException e) {
+                throw new Main.UserError("gradc: cannot write the history to " + history + ": " + Main.ioMessage(e));
+            }
+            out.println("wrote the history to " + history + " (" + r.history().size() + " rows, per " + (epochs > 0 ? "epoch" : "step") + ")");
+        }
+        if (plot != null) {
+            try {
+                Plot.write(plot, baseName(model), r.history(), metric, epochs > 0);
+            } catch (IOException e) {
+                throw new Main.UserError("gradc: cannot write the plot to " + plot + ": " + Main.ioMessage(e));
+            }
+            out.println("wrote the plot to " + plot);
+        }
+    }
+
+    private static String baseName(Path model) {
+        String name = model.getFileName().toString();
+        return name.endsWith(".grad") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    /** The initial rate of the resumed run: the schedule is rebuilt from the rate of the run's start, kept in the checkpoint. */
+    private static double initialRate(Checkpoint c, Trainer t) {
+        var a = c.get(CheckpointFiles.INITIAL_RATE);
+        return a != null && a.size() == 1 ? a.doubles()[0] : t.learningRate();
+    }
+
+    private static String siblingCheckpoint(Path target) {
+        String name = target.getFileName().toString();
+        String base = name.endsWith(".npz") ? name.substring(0, name.length() - 4) : name;
+        Path dir = target.getParent();
+        return (dir == null ? Path.of(base + ".ckpt.npz") : dir.resolve(base + ".ckpt.npz")).toString();
+    }
+
+    private static void writable(Path file, String what) {
+        try {
+            Npz.checkWritable(file);
+        } catch (IOException e) {
+            throw new Main.UserError("gradc: cannot write " + what + " to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What the loop reports, on the console and to disk: progress lines, the status line on a
+     * terminal, a checkpoint every {@code --save-every}, and a stop when the process is asked to end.
+     */
+    static final class RunListener implements Training.Listener {
+        final ProgressLine progress;
+        final CheckpointFiles files;
+        final int saveEvery;
+        final boolean byEpochs;
+        final long started = System.nanoTime();
+        Interrupt interrupt;
+        long examples;
+
+        RunListener(ProgressLine progress, CheckpointFiles files, int saveEvery, boolean byEpochs) {
+            this.progress = progress;
+            this.files = files;
+            this.saveEvery = saveEvery;
+            this.byEpochs = byEpochs;
+        }
+
+        @Override
+        public void line(String text) {
+            progress.line(text);
+        }
+
+        @Override
+        public boolean afterStep(Training.Progress p) {
+            examples += p.batch();
+            boolean last = p.step() == p.totalSteps();
+            if (saveEvery > 0 && !last && (byEpochs ? p.endOfEpoch() && p.epoch() % saveEvery == 0 : p.step() % saveEvery == 0)) {
+                files.save(p.position(), progress);
+            }
+            if (progress.mode() == ProgressLine.Mode.TERMINAL && !(byEpochs && p.endOfEpoch()) && !last) {
+                long now = System.nanoTime();
+                progress.update(now, status(p, now));
+            }
+            return interrupt == null || !interrupt.requested();
+        }
+
+        ProgressLine.Status status(Training.Progress p, long now) {
+            double seconds = (now - started) / 1e9;
+            int run = p.step() - p.firstStep();
+            double perStep = run == 0 ? Double.NaN : seconds / run;
+            double left = (p.totalSteps() - p.step()) * perStep;
+            double rate = seconds > 0 ? examples / seconds : Double.NaN;
+            return byEpochs ? new ProgressLine.Status(p.epoch(), p.epochs(), p.stepInEpoch(), p.stepsPerEpoch(), rate, left, p.epochLoss())
+                    : new ProgressLine.Status(0, 0, p.step(), p.totalSteps(), rate, left, p.batchLoss());
+        }
     }
 
     /** Every option in its range, or a usage error naming it and the range (exit code 2). */
     private void checkOptions() {
-        if (!task.equals("classification") && !task.equals("regression")) {
-            throw new Main.UsageError("gradc: unknown task '" + task + "' (classification or regression)");
-        }
-        if (!labels.equals("as-is") && !labels.equals("signed")) {
-            throw new Main.UsageError("gradc: --labels must be as-is or signed, got '" + labels + "'");
-        }
-        atLeast("--steps", steps, 1, "");
-        atLeast("--epochs", epochs, 0, " (0 counts --steps instead)");
-        atLeast("--batch", batch, 0, " (0 for the whole data set)");
-        atLeast("--samples", samples, 1, "");
-        atLeast("--classes", classes, 2, "");
-        atLeast("--features", features, 1, "");
-        atLeast("--lr-every", lrEvery, 1, "");
-        atLeast("--warmup", warmup, 0, "");
-        atLeast("--print-every", printEvery, 0, " (0 for none)");
-        atLeast("--threads", threads, 1, "");
+        data.check();
+        Main.atLeast("--steps", steps, 1, "");
+        Main.atLeast("--epochs", epochs, 0, " (0 counts --steps instead)");
+        Main.atLeast("--batch", batch, 0, " (0 for the whole data set)");
+        Main.atLeast("--lr-every", lrEvery, 1, "");
+        Main.atLeast("--warmup", warmup, 0, "");
+        Main.atLeast("--print-every", printEvery, 0, " (0 for none)");
+        Main.atLeast("--save-every", saveEvery, 0, " (0 for none)");
+        Main.atLeast("--threads", threads, 1, "");
         if (lr != null && !(lr >= 0 && lr < Double.POSITIVE_INFINITY)) { // 0 evaluates loaded parameters
             throw new Main.UsageError("gradc: --lr must be a finite number of at least 0, got " + lr);
         }
@@ -191,8 +339,17 @@ final class TrainCommand implements Callable<Integer> {
         if (!(lrGamma > 0 && lrGamma < Double.POSITIVE_INFINITY)) {
             throw new Main.UsageError("gradc: --lr-gamma must be a positive finite number, got " + lrGamma);
         }
-        if (!(noise >= 0 && noise < Double.POSITIVE_INFINITY)) {
-            throw new Main.UsageError("gradc: --noise must be a finite number of at least 0, got " + noise);
+        if (init != null && resume != null) {
+            throw new Main.UsageError("gradc: --init starts a new run and --resume continues one: give one of them");
+        }
+        if (history != null && !History.formatOf(history).isPresent()) {
+            throw new Main.UsageError("gradc: --history " + history + ": the name must end in .csv or .jsonl");
+        }
+        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new Main.UsageError("gradc: --plot " + plot + ": the name must end in .png");
+        }
+        if (data.data.equals("-") && "-".equals(testData)) {
+            throw new Main.UsageError("gradc: --data and --test-data cannot both read standard input");
         }
         int processors = Runtime.getRuntime().availableProcessors();
         if (threads > processors) {
@@ -201,36 +358,40 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void atLeast(String option, int value, int min, String note) {
-        if (value < min) throw new Main.UsageError("gradc: " + option + " must be at least " + min + note + ", got " + value);
-    }
-
     private Trainer newTrainer(Compilation c, int batchSize, Dataset train, Dataset test) {
         Trainer trainer = c.newTrainer(batchSize, seed);
         trainer.setThreads(threads);
         Training.checkFits(trainer, train);
         if (test != null) Training.checkFits(trainer, test);
-        if (init != null) loadInit(trainer);
+        if (init != null) ParamsFiles.loadParams(trainer, init);
         return trainer;
     }
 
     /**
      * The report of a divergence: the step and rate, that nothing was saved, and the model line of
      * the first non-finite value. To find it the run is repeated on a fresh trainer (training is
-     * deterministic), this time checking parameters after every step and keeping the state each
-     * step starts from; the step that first went non-finite is then replayed in the interpreter.
+     * deterministic; a resumed run from its checkpoint again), this time checking parameters after
+     * every step and keeping the state each step starts from; the step that first went non-finite is
+     * then replayed in the interpreter.
      */
-    private String diverged(DivergenceException d, Compilation c, Training.Config config, int batchSize, Dataset train, Path target) {
+    private String diverged(DivergenceException d, Compilation c, Training.Config config, int batchSize, Dataset train, Path target,
+                            Checkpoint resumedFrom) {
         String head = "gradc: " + d.getMessage() + "; stopped before saving anything"
                 + (Files.exists(target) ? " (" + target + " is unchanged)" : "");
         try {
             Trainer again = newTrainer(c, batchSize, train, null);
             again.setThreads(1);
+            Training.Position from = resumedFrom == null ? null : Training.resume(again, resumedFrom);
             DivergenceReplay.Snapshot before = new DivergenceReplay.Snapshot(again);
             Training.Config rerun = new Training.Config(d.step(), 0, config.batchSize(), config.rate(), config.seed(),
                     config.signedLabels(), config.regression(), 0, true);
             try {
-                Training.fit(again, train, null, rerun, line -> { }, step -> before.take());
+                Training.fit(again, train, null, rerun, new Training.Listener() {
+                    @Override
+                    public void beforeStep(int step) {
+                        before.take();
+                    }
+                }, from);
             } catch (DivergenceException first) {
                 // With parameters checked, the first bad step may come before the first bad loss.
                 String when = first.parameter() == null ? "" : String.format(Locale.ROOT,
@@ -242,68 +403,6 @@ final class TrainCommand implements Callable<Integer> {
             return head + "\n(a second run to find the operation did not diverge)";
         } catch (RuntimeException e) { // the report must not fail on the way: the divergence is the news
             return head + "\n(the operation could not be found: " + e.getMessage() + ")";
-        }
-    }
-
-    /** A data set named on the command line; synthetic ones drawn with {@code dataSeed}. */
-    private Dataset dataset(String spec, long dataSeed, LabelRule rule) {
-        Dataset d = dataset(spec, dataSeed, rule == null ? null : rule.check(), rule == null ? null : rule.description());
-        int bad = rule == null ? -1 : rule.firstBad(d.y());
-        if (bad >= 0) { // sets a CSV reader did not already check: synthetic ones and IDX files
-            String where = spec.startsWith("idx:") ? spec.substring(4).split(",")[1] + ": label of item " + (bad + 1)
-                    : "data set " + spec + ": row " + (bad + 1);
-            throw new Main.UserError("gradc: " + where + " is " + number(d.y()[bad]) + ", outside " + rule.description());
-        }
-        return d;
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private Dataset dataset(String spec, long dataSeed, java.util.function.DoublePredicate validLabel, String validLabels) {
-        try {
-            switch (spec) {
-                case "moons": return Datasets.moons(samples, noise, dataSeed);
-                case "circles": return Datasets.circles(samples, noise, 0.8, dataSeed);
-                case "spirals": return Datasets.spirals(samples, classes, noise, dataSeed);
-                case "regression": return Datasets.regression(samples, features, noise, dataSeed);
-                case "fashion-mnist": return Datasets.fashionMnistTrain();
-                case "fashion-mnist-test": return Datasets.fashionMnistTest();
-                default: break;
-            }
-            if (spec.startsWith("idx:")) {
-                String[] files = spec.substring(4).split(",");
-                if (files.length != 2) throw new Main.UserError("gradc: expected idx:IMAGES,LABELS, got " + spec);
-                return Idx.read(existing(files[0]), existing(files[1]));
-            }
-            return validLabel == null ? Csv.read(existing(spec)) : Csv.read(existing(spec), validLabel, validLabels);
-        } catch (NoSuchFileException e) {
-            String hint = spec.startsWith("fashion-mnist") ? " (install Debian's dataset-fashion-mnist: apt-get install dataset-fashion-mnist)" : "";
-            throw new Main.UserError("gradc: " + e.getFile() + ": no such file" + hint);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError("gradc: data set " + spec + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new Main.UserError("gradc: cannot read " + spec + ": " + e.getMessage());
-        }
-    }
-
-    private static Path existing(String file) {
-        Path p = Path.of(file);
-        if (!Files.exists(p)) {
-            throw new Main.UserError("gradc: data set " + file + ": no such file (use moons, circles, spirals, regression, "
-                    + "fashion-mnist, idx:IMAGES,LABELS or a CSV file)");
-        }
-        return p;
-    }
-
-    private void loadInit(Trainer trainer) {
-        try {
-            trainer.loadParams(init);
-        } catch (NoSuchFileException e) {
-            throw new Main.UserError("gradc: " + init + ": no such file");
-        } catch (IOException e) {
-            throw new Main.UserError("gradc: cannot read " + init + ": " + e.getMessage());
         }
     }
 
@@ -335,9 +434,18 @@ final class TrainCommand implements Callable<Integer> {
         return warmup > 0 ? base + ", " + warmup + " steps of warm-up" : base;
     }
 
-    private static long parameterCount(Trainer t) {
+    static long parameterCount(Trainer t) {
         long n = 0;
-        for (var p : t.params()) n += p.sizeAt(1);
+        for (TensorInfo p : t.params()) n += p.sizeAt(1);
         return n;
+    }
+
+    /** Whether every parameter is finite: a checkpoint is never written from a trainer that is not. */
+    static String nonFiniteParameter(Trainer t) {
+        for (TensorInfo p : t.params()) {
+            TensorView v = t.param(p.name());
+            for (int i = 0; i < v.size(); i++) if (!Double.isFinite(v.get(i))) return p.name();
+        }
+        return null;
     }
 }

@@ -66,7 +66,7 @@ class CliTest {
     void missingModelFile(@TempDir Path tmp) {
         Run r = gradc("compile", tmp.resolve("Nope.grad").toString());
         assertEquals(1, r.exit());
-        assertEquals("gradc: " + tmp.resolve("Nope.grad") + ": no such file\n", r.err());
+        assertEquals("gradc: " + tmp.resolve("Nope.grad") + ": no such file\n1 error in 1 file\n", r.err());
     }
 
     @Test

@@ -35,7 +35,7 @@ class TrainDataTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("training on circles: 200 examples, batch 50, 3 epochs of 4 steps"), r.out());
         assertTrue(r.out().contains("epoch   3/3  loss"), r.out());
-        assertTrue(r.out().matches("(?s).*final loss \\S+, training accuracy \\S+% \\(\\d+/200\\), test loss \\S+, accuracy \\S+% \\(\\d+/200\\);.*"), r.out());
+        assertTrue(r.out().matches("(?s).*training loss \\S+, training accuracy \\S+% \\(\\d+/200\\); test loss \\S+, accuracy \\S+% \\(\\d+/200\\)\n.*"), r.out());
     }
 
     @Test
@@ -64,7 +64,7 @@ class TrainDataTest {
                 "--samples", "64", "--steps", "20", "--lr-schedule", "cosine", "--warmup", "5", "--save", tmp.resolve("p.npz").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("learning rate 0.1000 -> 0.000 (cosine), 5 steps of warm-up"), r.out());
-        assertTrue(r.out().contains("final loss ") && r.out().contains("training mse "), r.out());
+        assertTrue(r.out().contains("last batch loss ") && r.out().contains("training mse "), r.out());
     }
 
     @Test
@@ -73,7 +73,7 @@ class TrainDataTest {
         CliTest.Run unknown = CliTest.gradc("train", m.toString(), "--data", "mons");
         assertEquals(1, unknown.exit());
         assertEquals("gradc: data set mons: no such file (use moons, circles, spirals, regression, fashion-mnist, "
-                + "idx:IMAGES,LABELS or a CSV file)\n", unknown.err());
+                + "idx:IMAGES,LABELS, a CSV file or - for standard input)\n", unknown.err());
         CliTest.Run schedule = CliTest.gradc("train", m.toString(), "--epochs", "2", "--lr-schedule", "linear");
         assertEquals(2, schedule.exit()); // a usage error
         assertEquals("gradc: the linear schedule needs --steps (it ends at the last step), not --epochs\n", schedule.err());

@@ -14,24 +14,38 @@ public final class FloatMath {
     private FloatMath() {}
 
     // exp(x) = 2^n * e^r,  n = rint(x / ln2),  r = x - n ln2 in [-ln2/2, ln2/2],  e^r = 1 + r + r^2 q(r)
+    /** 1 / ln 2, rounded to float. */
     public static final float LOG2E = 1.4426950216293335f;
+    /** The high part of ln 2 (its leading float bits): n * LN2_HI is exact for the n exp needs. */
     public static final float LN2_HI = 0.6931471824645996f;
+    /** ln 2 - LN2_HI, the rest of ln 2. */
     public static final float LN2_LO = -1.904654323148236e-09f;
     /** Adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     public static final float ROUNDER = 12582912f;
     /** The bits of {@link #ROUNDER}: subtracted from the bits of {@code n + ROUNDER}, they leave the integer n. */
     public static final int ROUNDER_BITS = 0x4B400000;
+    /** The range exp clamps its argument to before reducing it. */
     public static final float EXP_MAX = 88.72283f, EXP_MIN = -87.33654f;
+    /** The coefficients of q(r), lowest first. */
     public static final float Q0 = 0.5f, Q1 = 0.16666576266288757f, Q2 = 0.041666463017463684f,
             Q3 = 0.008363178931176662f, Q4 = 0.001393366139382124f;
 
     // tanh(x) = x P(x^2) / Q(x^2) on [-9, 9] (a rational fit of tanh(x)/x made for gradc), limited to [-1, 1]:
     // few operations and no branch, so that its vector form stays small enough for the JIT to compile whole.
+    /** Beyond +-TANH_LIMIT tanh is +-1 in float. */
     public static final float TANH_LIMIT = 9f;
+    /** The numerator P of tanh's fit, lowest first. */
     public static final float P0 = 1.0f, P1 = 0.12933944165706635f, P2 = 0.0029364018701016903f, P3 = 9.406468052475248e-06f,
             P4 = -1.3182357427865554e-08f, P5 = 1.92424080142084e-11f;
+    /** The denominator Q of tanh's fit, lowest first. */
     public static final float R0 = 1.0f, R1 = 0.46267253160476685f, R2 = 0.02382768504321575f, R3 = 0.0002302375214640051f;
 
+    /**
+     * e to the x in float arithmetic, the same bits on the scalar and the vector path.
+     *
+     * @param x the exponent
+     * @return e to the x, within 1.5 ulp (0 below the smallest normal float)
+     */
     public static float exp(float x) {
         float clamped = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
         float t = clamped * LOG2E + ROUNDER; // n + 1.5 * 2^23: n sits in the low bits of the mantissa
@@ -47,6 +61,12 @@ public final class FloatMath {
         return scaled; // NaN stays NaN through the arithmetic
     }
 
+    /**
+     * tanh in float arithmetic, the same bits on the scalar and the vector path.
+     *
+     * @param x the argument
+     * @return tanh x, in [-1, 1]
+     */
     public static float tanh(float x) {
         float c = Math.min(Math.max(x, -TANH_LIMIT), TANH_LIMIT);
         float z = c * c;
@@ -60,6 +80,12 @@ public final class FloatMath {
         return MatMul.FMA ? Math.fma(a, b, c) : a * b + c;
     }
 
+    /**
+     * The logistic function in float arithmetic, the same bits on the scalar and the vector path.
+     *
+     * @param x the argument
+     * @return 1 / (1 + e^-x)
+     */
     public static float sigmoid(float x) {
         return 1f / (1f + exp(-x));
     }

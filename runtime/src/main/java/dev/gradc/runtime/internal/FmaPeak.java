@@ -19,7 +19,11 @@ public final class FmaPeak {
 
     private FmaPeak() {}
 
-    /** The vector width in bits and the chains the probe runs, for reports. */
+    /**
+     * The vector width in bits and the chains the probe runs, for reports.
+     *
+     * @return e.g. {@code 256-bit vectors, 12 independent FMA chains}
+     */
     public static String describe() {
         return S.vectorBitSize() + "-bit vectors, 12 independent FMA chains";
     }
@@ -28,6 +32,9 @@ public final class FmaPeak {
      * GFLOP/s of one run of about {@code millis} ms on the calling thread, by its CPU time (time the
      * thread was descheduled does not count; a busy sibling hyperthread still does). The first call
      * also compiles the loop.
+     *
+     * @param millis how long to run, in milliseconds of CPU time
+     * @return the measured GFLOP/s
      */
     public static double gflops(int millis) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

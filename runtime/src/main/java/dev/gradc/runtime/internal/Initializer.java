@@ -12,10 +12,15 @@ import java.util.List;
  * Xavier and He initializers need at least two dimensions.
  */
 public enum Initializer {
+    /** All 0. */
     ZEROS("zeros", List.of()),
+    /** All 1. */
     ONES("ones", List.of()),
+    /** All {@code value}. */
     CONSTANT("constant", List.of("value")),
+    /** U(low, high). */
     UNIFORM("uniform", List.of("low", "high")),
+    /** N(mean, std). */
     NORMAL("normal", List.of("mean", "std")),
     /** Glorot: U(-b, b), b = sqrt(6 / (fanIn + fanOut)). */
     XAVIER_UNIFORM("xavierUniform", List.of()),
@@ -36,6 +41,12 @@ public enum Initializer {
         this.scalars = scalars;
     }
 
+    /**
+     * The initializer a model file calls {@code name}.
+     *
+     * @param name a function name of model files, such as {@code heUniform}
+     * @return the initializer, or null if there is none of that name
+     */
     public static Initializer byName(String name) {
         for (Initializer init : values()) {
             if (init.functionName.equals(name)) return init;
@@ -43,18 +54,36 @@ public enum Initializer {
         return null;
     }
 
-    /** Whether the initializer scales by fan-in/fan-out, and so needs a weight of two or more dimensions. */
+    /**
+     * Whether the initializer scales by fan-in/fan-out, and so needs a weight of two or more dimensions.
+     *
+     * @return true for the Xavier and He initializers
+     */
     public boolean needsFans() {
         return this == XAVIER_UNIFORM || this == XAVIER_NORMAL || this == HE_UNIFORM || this == HE_NORMAL;
     }
 
-    /** Fills {@code out} (a tensor of {@code shape}) with this initializer's values, drawing from {@code rng} in index order. */
+    /**
+     * Fills {@code out} (a tensor of {@code shape}) with this initializer's values, drawing from {@code rng} in index order.
+     *
+     * @param out the tensor's values
+     * @param shape its dimensions
+     * @param args the initializer's leading arguments ({@link #scalars})
+     * @param rng the generator, advanced by one draw per element (or none)
+     */
     public void fill(double[] out, int[] shape, double[] args, Rng rng) {
         double[] p = parameters(shape, args);
         for (int i = 0; i < size(shape); i++) out[i] = next(p, rng);
     }
 
-    /** Fills {@code out} (a tensor of {@code shape}) with this initializer's values, drawing from {@code rng} in index order. */
+    /**
+     * Fills {@code out} (a tensor of {@code shape}) with this initializer's values, drawing from {@code rng} in index order.
+     *
+     * @param out the tensor's values
+     * @param shape its dimensions
+     * @param args the initializer's leading arguments ({@link #scalars})
+     * @param rng the generator, advanced by one draw per element (or none)
+     */
     public void fill(float[] out, int[] shape, double[] args, Rng rng) {
         double[] p = parameters(shape, args);
         for (int i = 0; i < size(shape); i++) out[i] = (float) next(p, rng);

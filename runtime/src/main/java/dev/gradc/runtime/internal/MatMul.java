@@ -58,7 +58,11 @@ public final class MatMul {
         }
     }
 
-    /** A one-line description for benchmark and CLI reports. */
+    /**
+     * A one-line description for benchmark and CLI reports.
+     *
+     * @return e.g. {@code Vector API (256-bit float vectors, ...)} or {@code plain Java (...)}
+     */
     public static String implementation() {
         return KernelText.implementation(VECTOR, FMA, VECTOR ? VectorMatMul.describe() : null);
     }

@@ -11,29 +11,56 @@ public final class Scalars {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double GELU_CUBIC = 0.044715;
 
-    /** 1 / (1 + e^-x), without overflow for large |x|. */
+    /**
+     * 1 / (1 + e^-x), without overflow for large |x|.
+     *
+     * @param x the argument
+     * @return the logistic function of x
+     */
     public static double sigmoid(double x) {
         if (x >= 0) return 1 / (1 + Math.exp(-x));
         double e = Math.exp(x);
         return e / (1 + e);
     }
 
-    /** log(1 + e^x), as max(x, 0) + log1p(e^-|x|) so it stays finite for large |x|. */
+    /**
+     * log(1 + e^x), as max(x, 0) + log1p(e^-|x|) so it stays finite for large |x|.
+     *
+     * @param x the argument
+     * @return log(1 + e^x)
+     */
     public static double softplus(double x) {
         return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
-    /** x for x > 0, else alpha * (e^x - 1). */
+    /**
+     * x for x > 0, else alpha * (e^x - 1).
+     *
+     * @param x the argument
+     * @param alpha the scale of the negative side
+     * @return elu(x)
+     */
     public static double elu(double x, double alpha) {
         return x > 0 ? x : alpha * Math.expm1(x);
     }
 
-    /** x for x > 0, else slope * x. */
+    /**
+     * x for x > 0, else slope * x.
+     *
+     * @param x the argument
+     * @param slope the slope of the negative side
+     * @return leakyRelu(x)
+     */
     public static double leakyRelu(double x, double slope) {
         return x > 0 ? x : slope * x;
     }
 
-    /** GELU with the tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    /**
+     * GELU with the tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+     *
+     * @param x the argument
+     * @return gelu(x)
+     */
     public static double gelu(double x) {
         return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
     }

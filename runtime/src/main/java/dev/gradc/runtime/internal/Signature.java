@@ -12,6 +12,17 @@ import java.util.List;
  * trained graph; the generated class carries its text form ({@link #format}), which its base class
  * reads back with {@link #parse}: one codec on both sides of the contract. The typed methods' names
  * ({@link #setter}) come from here too.
+ *
+ * @param model the model's name
+ * @param dtype the element type
+ * @param inputs the inputs
+ * @param params the parameters
+ * @param outputs the outputs
+ * @param hypers the hyper-parameters
+ * @param states the state buffers
+ * @param masks the dropout masks
+ * @param classIndices the inputs that hold class indices
+ * @param minBatch the smallest batch of a training step (2 with batch normalization, else 1)
  */
 public record Signature(
         String model,
@@ -25,33 +36,83 @@ public record Signature(
         List<ClassIndex> classIndices,
         int minBatch) {
 
-    /** Whether a training step must check its inputs first: labels that must be class indices, or a smallest batch. */
+    /**
+     * Whether a training step must check its inputs first: labels that must be class indices, or a smallest batch.
+     *
+     * @return true if it must
+     */
     public boolean checksTraining() {
         return !classIndices.isEmpty() || minBatch > 1;
     }
 
-    /** An input that holds class indices, one of {@code 0 .. classes-1} in each element (the labels of oneHot, crossEntropy). */
+    /**
+     * An input that holds class indices, one of {@code 0 .. classes-1} in each element (the labels of oneHot, crossEntropy).
+     *
+     * @param input the input's name
+     * @param classes the number of classes
+     */
     public record ClassIndex(String input, int classes) {}
 
-    /** A parameter and how it is initialized: the initializer with its scalar arguments. */
+    /**
+     * A parameter and how it is initialized: the initializer with its scalar arguments.
+     *
+     * @param tensor the name and shape
+     * @param init the initializer
+     * @param args its leading arguments
+     */
     public record Param(TensorInfo tensor, Initializer init, List<Double> args) {
+        /**
+         * Copies the arguments.
+         *
+         * @param tensor the name and shape
+         * @param init the initializer
+         * @param args its leading arguments
+         */
         public Param {
             args = List.copyOf(args);
         }
     }
 
-    /** A hyper-parameter the host may change between steps, and the value it starts at. */
+    /**
+     * A hyper-parameter the host may change between steps, and the value it starts at.
+     *
+     * @param name the name ({@code lr}, {@code beta1}, ...)
+     * @param initial the value declared in the model
+     */
     public record Hyper(String name, double initial) {}
 
     /**
      * A state buffer, every element starting at {@code initial}; an accumulator is one of the sums
      * {@code update()} zeroes.
+     *
+     * @param tensor the name and shape
+     * @param accumulator whether {@code update()} zeroes it
+     * @param initial the value of every element at the start
      */
     public record State(TensorInfo tensor, boolean accumulator, double initial) {}
 
-    /** A dropout mask, drawn before every training step with drop probability {@code p}. */
+    /**
+     * A dropout mask, drawn before every training step with drop probability {@code p}.
+     *
+     * @param tensor the name and shape
+     * @param p the drop probability
+     */
     public record Mask(TensorInfo tensor, double p) {}
 
+    /**
+     * Copies the lists: a signature never changes.
+     *
+     * @param model the model's name
+     * @param dtype the element type
+     * @param inputs the inputs
+     * @param params the parameters
+     * @param outputs the outputs
+     * @param hypers the hyper-parameters
+     * @param states the state buffers
+     * @param masks the dropout masks
+     * @param classIndices the inputs that hold class indices
+     * @param minBatch the smallest batch of a training step
+     */
     public Signature {
         inputs = List.copyOf(inputs);
         params = List.copyOf(params);
@@ -62,12 +123,21 @@ public record Signature(
         classIndices = List.copyOf(classIndices);
     }
 
-    /** The typed setter of an input: {@code setX} for {@code x}. */
+    /**
+     * The typed setter of an input: {@code setX} for {@code x}.
+     *
+     * @param input the input's name
+     * @return the method's name
+     */
     public static String setter(String input) {
         return "set" + Character.toUpperCase(input.charAt(0)) + input.substring(1);
     }
 
-    /** One declaration per line, e.g. {@code param w1 [2,16] uniform -1.0 1.0}. */
+    /**
+     * One declaration per line, e.g. {@code param w1 [2,16] uniform -1.0 1.0}.
+     *
+     * @return the text {@link #parse} reads
+     */
     public String format() {
         StringBuilder out = new StringBuilder();
         out.append("model ").append(model).append('\n');
@@ -99,7 +169,13 @@ public record Signature(
         out.append(kind).append(' ').append(t.name()).append(' ').append(shape(t.shape())).append('\n');
     }
 
-    /** The text of {@link #format}. */
+    /**
+     * The text of {@link #format}.
+     *
+     * @param text what {@link #format} wrote
+     * @return the signature
+     * @throws IllegalArgumentException if a line is not one {@link #format} writes
+     */
     public static Signature parse(String text) {
         String model = null;
         DType dtype = null;

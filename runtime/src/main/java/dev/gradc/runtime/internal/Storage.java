@@ -10,22 +10,46 @@ import java.util.Map;
  * {@code coef * maxBatch^batchPower} elements, allocated once by the base class) and which buffer
  * holds each named value ({@code param w1}, {@code grad w1}, {@code output predict}, {@code loss},
  * ...). The compiler's plan decides it; the generated class carries its text form, read back here.
+ *
+ * @param buffers every array, by index
+ * @param bindings which buffer each binding key names
  */
 public record Storage(List<Buffer> buffers, Map<String, Integer> bindings) {
-    /** One array's length as a function of the trainer's maximum batch. */
+    /**
+     * One array's length as a function of the trainer's maximum batch.
+     *
+     * @param coef elements per {@code maxBatch^batchPower}
+     * @param batchPower 0 for a fixed size, 1 for one that grows with the batch, and so on
+     */
     public record Buffer(long coef, int batchPower) {}
 
+    /**
+     * Copies both: a storage never changes.
+     *
+     * @param buffers every array, by index
+     * @param bindings which buffer each binding key names
+     */
     public Storage {
         buffers = List.copyOf(buffers);
         bindings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bindings));
     }
 
-    /** The binding key of a named value: {@code role name}, or the role alone ({@code loss}). */
+    /**
+     * The binding key of a named value: {@code role name}, or the role alone ({@code loss}).
+     *
+     * @param role {@code param}, {@code grad}, {@code output}, ...
+     * @param name the value's name, or empty
+     * @return the key
+     */
     public static String key(String role, String name) {
         return name.isEmpty() ? role : role + " " + name;
     }
 
-    /** {@code buffers coef:power ...} on one line, then {@code bind <key> <buffer>} per binding. */
+    /**
+     * {@code buffers coef:power ...} on one line, then {@code bind <key> <buffer>} per binding.
+     *
+     * @return the text {@link #parse} reads
+     */
     public String format() {
         StringBuilder out = new StringBuilder("buffers");
         for (Buffer b : buffers) out.append(' ').append(b.coef()).append(':').append(b.batchPower());
@@ -34,6 +58,12 @@ public record Storage(List<Buffer> buffers, Map<String, Integer> bindings) {
         return out.toString();
     }
 
+    /**
+     * Reads the text form back.
+     *
+     * @param text what {@link #format} wrote
+     * @return the storage
+     */
     public static Storage parse(String text) {
         List<Buffer> buffers = new ArrayList<>();
         Map<String, Integer> bindings = new LinkedHashMap<>();

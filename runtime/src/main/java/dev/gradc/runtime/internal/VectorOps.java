@@ -32,47 +32,185 @@ public final class VectorOps {
             R2 = FloatVector.broadcast(S, FloatMath.R2), R3 = FloatVector.broadcast(S, FloatMath.R3);
     private static final FloatVector LIMIT = FloatVector.broadcast(S, FloatMath.TANH_LIMIT), MINUS_LIMIT = LIMIT.neg(), MINUS_ONE = ONE.neg();
 
-    /** Lanes per vector. */
+    /**
+     * Lanes per vector.
+     *
+     * @return the preferred species' length
+     */
     public static int lanes() {
         return S.length();
     }
 
+    /**
+     * The lanes of {@code a} from {@code i}.
+     *
+     * @param a the array
+     * @param i the first element
+     * @return a vector of {@link #lanes()} elements
+     */
     public static FloatVector load(float[] a, int i) {
         return FloatVector.fromArray(S, a, i);
     }
 
+    /**
+     * Writes the lanes of {@code v} into {@code a} from {@code i}.
+     *
+     * @param v the vector
+     * @param a the array
+     * @param i the first element
+     */
     public static void store(FloatVector v, float[] a, int i) {
         v.intoArray(a, i);
     }
 
+    /**
+     * Every lane {@code x}.
+     *
+     * @param x the value
+     * @return the vector
+     */
     public static FloatVector broadcast(float x) {
         return FloatVector.broadcast(S, x);
     }
 
+    /**
+     * {@code a + b}, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the result
+     */
     public static FloatVector add(FloatVector a, FloatVector b) { return a.add(b); }
+    /**
+     * {@code a - b}, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the result
+     */
     public static FloatVector sub(FloatVector a, FloatVector b) { return a.sub(b); }
+    /**
+     * {@code a * b}, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the result
+     */
     public static FloatVector mul(FloatVector a, FloatVector b) { return a.mul(b); }
+    /**
+     * {@code a / b}, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the result
+     */
     public static FloatVector div(FloatVector a, FloatVector b) { return a.div(b); }
+    /**
+     * {@code -a}, lane by lane.
+     *
+     * @param a the operand
+     * @return the result
+     */
     public static FloatVector neg(FloatVector a) { return a.neg(); }
+    /**
+     * The larger of a and b, lane by lane.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
+     */
     public static FloatVector max(FloatVector a, FloatVector b) { return a.max(b); }
+    /**
+     * The smaller of a and b, lane by lane.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
+     */
     public static FloatVector min(FloatVector a, FloatVector b) { return a.min(b); }
+    /**
+     * {@code |a|}, lane by lane.
+     *
+     * @param a the operand
+     * @return the result
+     */
     public static FloatVector abs(FloatVector a) { return a.abs(); }
+    /**
+     * The square root, lane by lane.
+     *
+     * @param a the operand
+     * @return the result
+     */
     public static FloatVector sqrt(FloatVector a) { return a.sqrt(); }
 
     // 1 where the comparison holds, else 0; NaN compares false except for ne.
+    /**
+     * 1 where {@code a > b}, else 0, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the mask as 0/1 values
+     */
     public static FloatVector gt(FloatVector a, FloatVector b) { return ZERO.blend(ONE, a.compare(VectorOperators.GT, b)); }
+    /**
+     * 1 where {@code a >= b}, else 0, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the mask as 0/1 values
+     */
     public static FloatVector ge(FloatVector a, FloatVector b) { return ZERO.blend(ONE, a.compare(VectorOperators.GE, b)); }
+    /**
+     * 1 where {@code a < b}, else 0, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the mask as 0/1 values
+     */
     public static FloatVector lt(FloatVector a, FloatVector b) { return ZERO.blend(ONE, a.compare(VectorOperators.LT, b)); }
+    /**
+     * 1 where {@code a <= b}, else 0, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the mask as 0/1 values
+     */
     public static FloatVector le(FloatVector a, FloatVector b) { return ZERO.blend(ONE, a.compare(VectorOperators.LE, b)); }
+    /**
+     * 1 where {@code a == b}, else 0, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the mask as 0/1 values
+     */
     public static FloatVector eq(FloatVector a, FloatVector b) { return ZERO.blend(ONE, a.compare(VectorOperators.EQ, b)); }
+    /**
+     * 1 where {@code a != b}, else 0, lane by lane.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return the mask as 0/1 values
+     */
     public static FloatVector ne(FloatVector a, FloatVector b) { return ZERO.blend(ONE, a.compare(VectorOperators.NE, b)); }
 
-    /** {@code a} where {@code mask != 0} (NaN included, as {@code !=} in Java), else {@code b}. */
+    /**
+     * {@code a} where {@code mask != 0} (NaN included, as {@code !=} in Java), else {@code b}.
+     *
+     * @param mask the condition, lane by lane
+     * @param a lanes where it holds
+     * @param b lanes where it does not
+     * @return the selection
+     */
     public static FloatVector select(FloatVector mask, FloatVector a, FloatVector b) {
         return b.blend(a, mask.compare(VectorOperators.NE, ZERO));
     }
 
-    /** {@link FloatMath#exp}, lane by lane. */
+    /**
+     * {@link FloatMath#exp}, lane by lane.
+     *
+     * @param x the exponent
+     * @return e to the x, as {@link FloatMath#exp} gives it lane by lane
+     */
     public static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector t = clamped.mul(LOG2E).add(ROUNDER);
@@ -90,7 +228,12 @@ public final class VectorOps {
         return scaled.blend(INF, over).blend(ZERO, under);
     }
 
-    /** {@link FloatMath#tanh}, lane by lane. */
+    /**
+     * {@link FloatMath#tanh}, lane by lane.
+     *
+     * @param x the argument
+     * @return tanh x, as {@link FloatMath#tanh} gives it lane by lane
+     */
     public static FloatVector tanh(FloatVector x) {
         FloatVector c = x.max(MINUS_LIMIT).min(LIMIT);
         FloatVector z = c.mul(c);
@@ -99,7 +242,12 @@ public final class VectorOps {
         return c.mul(p.div(q)).max(MINUS_ONE).min(ONE);
     }
 
-    /** {@link FloatMath#sigmoid}, lane by lane. */
+    /**
+     * {@link FloatMath#sigmoid}, lane by lane.
+     *
+     * @param x the argument
+     * @return 1 / (1 + e^-x), as {@link FloatMath#sigmoid} gives it lane by lane
+     */
     public static FloatVector sigmoid(FloatVector x) {
         return ONE.div(ONE.add(exp(x.neg())));
     }

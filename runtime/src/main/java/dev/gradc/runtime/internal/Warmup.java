@@ -19,12 +19,18 @@ public final class Warmup {
 
     /** Work to warm up: one round calls every vector kernel once; {@link #ready} switches to them. */
     public interface Job {
+        /** One round: every vector kernel called once. */
         void round();
 
+        /** Called once the kernels are compiled: switch to them. */
         void ready();
     }
 
-    /** Runs {@code job} on a daemon thread of its own. */
+    /**
+     * Runs {@code job} on a daemon thread of its own.
+     *
+     * @param job the kernels' warm-up
+     */
     public static void start(Job job) {
         Thread t = new Thread(() -> run(job), "gradc-vector-warmup");
         t.setDaemon(true);

@@ -45,9 +45,22 @@ public final class Workers implements AutoCloseable {
 
     /** Work a pool can split: part {@code part} of {@code parts} of job {@code id} (a generated trainer's large loops). */
     public interface Task {
+        /**
+         * Runs one part of a job.
+         *
+         * @param id the job
+         * @param part this thread's part, from 0
+         * @param parts how many parts the job is split into
+         */
         void runPart(int id, int part, int parts);
     }
 
+    /**
+     * A pool of {@code threads - 1} daemon helper threads; the caller is the last thread.
+     *
+     * @param threads the caller and its helpers, at least 2
+     * @throws IllegalArgumentException if fewer
+     */
     public Workers(int threads) {
         if (threads < 2) throw KernelText.poolSize(threads);
         helpers = new Thread[threads - 1];
@@ -59,6 +72,11 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /**
+     * How many threads share a job.
+     *
+     * @return the caller and the helpers
+     */
     public int threads() {
         return helpers.length + 1;
     }
@@ -68,12 +86,20 @@ public final class Workers implements AutoCloseable {
      * them on a background thread (until they are compiled, products take the plain path, with the same
      * results). A trainer calls it when constructed, so that its first step neither initializes classes
      * nor allocates. Returns whether the Vector API kernels are in use yet.
+     *
+     * @return whether the Vector API kernels are in use yet
      */
     public static boolean prepare() {
         return MatMul.vectorReady();
     }
 
-    /** Runs job {@code id} of {@code task}: whole on the caller without a pool, else one part per thread. */
+    /**
+     * Runs job {@code id} of {@code task}: whole on the caller without a pool, else one part per thread.
+     *
+     * @param workers the pool, or null
+     * @param task the work
+     * @param id the job to run
+     */
     public static void run(Workers workers, Task task, int id) {
         if (workers == null) {
             task.runPart(id, 0, 1);
@@ -89,13 +115,41 @@ public final class Workers implements AutoCloseable {
      * m x k at {@code ao} or, when {@code ta}, k x m; {@code op(B)} is k x n, B stored k x n at {@code bo}
      * or, when {@code tb}, n x k. All row-major. Each element is {@code fma} over k in ascending order
      * from +0 ({@link MatMul}).
+     *
+     * @param workers the pool, or null to run on the caller
+     * @param c the product
+     * @param co its offset
+     * @param a A
+     * @param ao its offset
+     * @param ta whether A is stored transposed
+     * @param b B
+     * @param bo its offset
+     * @param tb whether B is stored transposed
+     * @param m rows of C
+     * @param n columns of C
+     * @param k the inner dimension
      */
     public static void multiply(Workers workers, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
                                 int m, int n, int k) {
         multiplyBias(workers, c, co, a, ao, ta, b, bo, tb, m, n, k, null, 0, false);
     }
 
-    /** The double twin of {@link #multiply(Workers, float[], int, float[], int, boolean, float[], int, boolean, int, int, int)}, multiply and add rounded separately. */
+    /**
+     * The double twin of {@link #multiply(Workers, float[], int, float[], int, boolean, float[], int, boolean, int, int, int)}, multiply and add rounded separately.
+     *
+     * @param workers the pool, or null to run on the caller
+     * @param c the product
+     * @param co its offset
+     * @param a A
+     * @param ao its offset
+     * @param ta whether A is stored transposed
+     * @param b B
+     * @param bo its offset
+     * @param tb whether B is stored transposed
+     * @param m rows of C
+     * @param n columns of C
+     * @param k the inner dimension
+     */
     public static void multiply(Workers workers, double[] c, int co, double[] a, int ao, boolean ta, double[] b, int bo, boolean tb,
                                 int m, int n, int k) {
         multiplyBias(workers, c, co, a, ao, ta, b, bo, tb, m, n, k, null, 0, false);
@@ -108,6 +162,22 @@ public final class Workers implements AutoCloseable {
      * {@code relu} ({@code act(x) = Math.max(0f, x)}; false for the identity). The bias and ReLU are
      * applied to each output tile in registers before it is stored, and the result is bit for bit
      * that of {@code multiply}, then {@code c += bias[j]} (one float add), then {@code c = Math.max(0f, c)}.
+     *
+     * @param workers the pool, or null to run on the caller
+     * @param c the product
+     * @param co its offset
+     * @param a A
+     * @param ao its offset
+     * @param ta whether A is stored transposed
+     * @param b B
+     * @param bo its offset
+     * @param tb whether B is stored transposed
+     * @param m rows of C
+     * @param n columns of C
+     * @param k the inner dimension
+     * @param bias the bias row, or null
+     * @param qo its offset
+     * @param relu whether ReLU follows
      */
     public static void multiplyBias(Workers workers, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
                                     int m, int n, int k, float[] bias, int qo, boolean relu) {
@@ -115,7 +185,25 @@ public final class Workers implements AutoCloseable {
         else workers.product(FLOAT_PRODUCT, c, co, a, ao, ta, b, bo, tb, m, n, k, bias, qo, relu);
     }
 
-    /** The double twin of {@link #multiplyBias(Workers, float[], int, float[], int, boolean, float[], int, boolean, int, int, int, float[], int, boolean)}. */
+    /**
+     * The double twin of {@link #multiplyBias(Workers, float[], int, float[], int, boolean, float[], int, boolean, int, int, int, float[], int, boolean)}.
+     *
+     * @param workers the pool, or null to run on the caller
+     * @param c the product
+     * @param co its offset
+     * @param a A
+     * @param ao its offset
+     * @param ta whether A is stored transposed
+     * @param b B
+     * @param bo its offset
+     * @param tb whether B is stored transposed
+     * @param m rows of C
+     * @param n columns of C
+     * @param k the inner dimension
+     * @param bias the bias row, or null
+     * @param qo its offset
+     * @param relu whether ReLU follows
+     */
     public static void multiplyBias(Workers workers, double[] c, int co, double[] a, int ao, boolean ta, double[] b, int bo, boolean tb,
                                     int m, int n, int k, double[] bias, int qo, boolean relu) {
         if (workers == null || !workers.splits(m, n, k, false)) MatMul.multiply(c, co, a, ao, ta, b, bo, tb, m, n, k, bias, qo, relu, 0, m, 0, n);
@@ -126,13 +214,31 @@ public final class Workers implements AutoCloseable {
      * A bias gradient: {@code out[oo + j] = sum_i g[go + i*n + j]} for j in {@code [0, n)}, out
      * overwritten; g is m x n, row-major. Each column sums its rows in ascending order from +0 (float
      * adds), whatever the vector width or split.
+     *
+     * @param workers the pool, or null to run on the caller
+     * @param out the sums
+     * @param oo their offset
+     * @param g the gradient, m x n
+     * @param go its offset
+     * @param m rows
+     * @param n columns
      */
     public static void columnSums(Workers workers, float[] out, int oo, float[] g, int go, int m, int n) {
         if (workers == null || !workers.splitsSums(m, n)) MatMul.columnSums(out, oo, g, go, m, n, 0, n);
         else workers.product(FLOAT_SUMS, out, oo, g, go, false, null, 0, false, m, n, 0, null, 0, false);
     }
 
-    /** The double twin of {@link #columnSums(Workers, float[], int, float[], int, int, int)}. */
+    /**
+     * The double twin of {@link #columnSums(Workers, float[], int, float[], int, int, int)}.
+     *
+     * @param workers the pool, or null to run on the caller
+     * @param out the sums
+     * @param oo their offset
+     * @param g the gradient, m x n
+     * @param go its offset
+     * @param m rows
+     * @param n columns
+     */
     public static void columnSums(Workers workers, double[] out, int oo, double[] g, int go, int m, int n) {
         if (workers == null || !workers.splitsSums(m, n)) MatMul.columnSums(out, oo, g, go, m, n, 0, n);
         else workers.product(DOUBLE_SUMS, out, oo, g, go, false, null, 0, false, m, n, 0, null, 0, false);
