@@ -28,6 +28,9 @@ final class ModelCode implements Serializable {
     /** More idle trainers than an executor runs tasks at once would only hold memory. */
     private static final int MAX_IDLE = 8;
 
+    /** Trainers this JVM has built, for the tests of their reuse. */
+    static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
+
     private final String className;
     /** Binary class name to class file, or null for a class on the application's classpath. */
     private final Map<String, byte[]> classFiles;
@@ -84,6 +87,7 @@ final class ModelCode implements Serializable {
 
     /** A new trainer, built in this JVM. */
     Trainer newTrainer(int maxBatch, long seed) {
+        BUILT.incrementAndGet();
         if (classFiles == null) return Trainers.load(className, maxBatch, seed);
         Class<?> c = DEFINED.computeIfAbsent(key, k -> new BytesLoader(Trainer.class.getClassLoader(), classFiles).load(className));
         try {

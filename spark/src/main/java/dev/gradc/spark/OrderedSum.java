@@ -31,6 +31,11 @@ final class OrderedSum implements Serializable {
     /** The fold of groups 0..totalGroups-1, or null if group 0 is not complete here. */
     private double[] total;
     private int totalGroups;
+    /** The partitions added so far, here or in merged partial results. */
+    private final java.util.BitSet seen = new java.util.BitSet();
+    /** A task's report of bad data, instead of its vector: the one of the lowest partition, so that it is the same every run. */
+    private String problem;
+    private int problemLeaf = Integer.MAX_VALUE;
 
     private static final class Partial implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -64,18 +69,43 @@ final class OrderedSum implements Serializable {
 
     /** Adds partition {@code leaf}'s vector (treeAggregate's seqOp); the array is taken over. */
     OrderedSum add(int leaf, double[] value) {
-        if (leaf < 0 || leaf >= leaves) throw new IllegalArgumentException("leaf " + leaf + " outside 0.." + (leaves - 1));
-        if (waiting.put(leaf, value) != null) throw new IllegalStateException("partition " + leaf + " aggregated twice");
+        see(leaf);
+        waiting.put(leaf, value);
         settle();
         return this;
+    }
+
+    /** Adds partition {@code leaf}'s report that its data cannot be used, in place of its vector. */
+    OrderedSum addProblem(int leaf, String what) {
+        see(leaf);
+        if (leaf < problemLeaf) {
+            problem = what;
+            problemLeaf = leaf;
+        }
+        return this;
+    }
+
+    /** The lowest partition's report of bad data, or null. */
+    String problem() {
+        return problem;
+    }
+
+    private void see(int leaf) {
+        if (leaf < 0 || leaf >= leaves) throw new IllegalArgumentException("leaf " + leaf + " outside 0.." + (leaves - 1));
+        if (seen.get(leaf)) throw new IllegalStateException("partition " + leaf + " aggregated twice");
+        seen.set(leaf);
     }
 
     /** Merges another partial result into this one (treeAggregate's combOp). */
     OrderedSum merge(OrderedSum other) {
         if (other.leaves != leaves || other.sumLength != sumLength) throw new IllegalArgumentException("partial sums of different shapes");
-        for (Map.Entry<Integer, double[]> e : other.waiting.entrySet()) {
-            if (waiting.put(e.getKey(), e.getValue()) != null) throw new IllegalStateException("partition " + e.getKey() + " aggregated twice");
+        if (seen.intersects(other.seen)) throw new IllegalStateException("partitions aggregated twice: " + other.seen + " and " + seen);
+        seen.or(other.seen);
+        if (other.problemLeaf < problemLeaf) {
+            problem = other.problem;
+            problemLeaf = other.problemLeaf;
         }
+        waiting.putAll(other.waiting);
         for (Map.Entry<Integer, Partial> e : other.groupFolds.entrySet()) {
             if (groupFolds.put(e.getKey(), e.getValue()) != null) throw new IllegalStateException("group " + e.getKey() + " folded twice");
         }
@@ -89,8 +119,9 @@ final class OrderedSum implements Serializable {
         return this;
     }
 
-    /** The total once every partition has been added. */
+    /** The total once every partition has been added (and none reported a problem). */
     double[] result() {
+        if (problem != null) throw new IllegalStateException("no total: " + problem);
         if (total == null || totalGroups != groups) {
             throw new IllegalStateException("aggregate incomplete: " + totalGroups + " of " + groups + " groups summed");
         }

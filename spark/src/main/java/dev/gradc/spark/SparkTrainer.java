@@ -27,7 +27,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * Data-parallel training of a gradc trainer on Apache Spark. Each partition of the training
@@ -387,14 +386,28 @@ public final class SparkTrainer {
 
     /** One round: every partition's vector, summed by treeAggregate in a fixed association ({@link OrderedSum}). */
     private static double[] aggregate(JavaRDD<Block> blocks, int partitions, Broadcast<Job> job, Broadcast<Round> round, Task task, int length) {
-        JavaRDD<Tuple2<Integer, double[]>> leaves = blocks.map(b -> new Tuple2<>(b.partition, switch (task) {
-            case SYNCHRONOUS -> Worker.synchronous(job.value(), round.value(), b);
-            case AVERAGING -> Worker.averaging(job.value(), round.value(), b);
-            case EVALUATE -> Worker.evaluate(job.value(), round.value(), b);
-        }));
+        JavaRDD<Leaf> leaves = blocks.map(b -> {
+            try {
+                return new Leaf(b.partition, switch (task) {
+                    case SYNCHRONOUS -> Worker.synchronous(job.value(), round.value(), b);
+                    case AVERAGING -> Worker.averaging(job.value(), round.value(), b);
+                    case EVALUATE -> Worker.evaluate(job.value(), round.value(), b);
+                }, null);
+            } catch (DataException e) {
+                // The trainer refused the data (a label that is no class index): a result, not a task failure to retry.
+                return new Leaf(b.partition, null, e.getMessage() + " (partition " + b.partition + ")");
+            }
+        });
         OrderedSum zero = new OrderedSum(partitions, length - 1);
-        return run(() -> leaves.treeAggregate(zero, (acc, leaf) -> acc.add(leaf._1(), leaf._2()), OrderedSum::merge, 2).result());
+        OrderedSum sum = run(() -> leaves.treeAggregate(zero,
+                (acc, leaf) -> leaf.problem() != null ? acc.addProblem(leaf.partition(), leaf.problem()) : acc.add(leaf.partition(), leaf.values()),
+                OrderedSum::merge, 2));
+        if (sum.problem() != null) throw new DataException(sum.problem());
+        return sum.result();
     }
+
+    /** One partition's result in a round, or what was wrong with its data. */
+    record Leaf(int partition, double[] values, String problem) implements Serializable {}
 
     /** Runs a Spark action; a user's data error inside a task comes out as the DataException it was, not a task failure's trace. */
     private static <T> T run(java.util.function.Supplier<T> action) {

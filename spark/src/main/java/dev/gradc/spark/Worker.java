@@ -32,10 +32,7 @@ final class Worker {
     /** Accumulates the gradients of this partition's share of the round's global step. */
     static double[] synchronous(Job job, Round round, Block block) {
         Layout l = job.layout();
-        Trainer t = acquire(job, round, block.partition);
-        l.restore(t, round.values(), l.params, l.statistics);
-        l.clearAccumulators(t);
-        l.setHypers(t, round.hypers());
+        Trainer t = begin(job, round, block, l.params, l.statistics);
         int[] order = job.order(round.epoch(), block.partition, block.rows);
         int from = (int) job.shareStart(round.firstStep(), block.rows), to = (int) job.shareStart(round.firstStep() + 1, block.rows);
         TensorView[] inputs = inputs(t, job);
@@ -54,10 +51,7 @@ final class Worker {
     /** Trains the round's local steps on this partition's shares; returns parameters and state times examples. */
     static double[] averaging(Job job, Round round, Block block) {
         Layout l = job.layout();
-        Trainer t = acquire(job, round, block.partition);
-        l.restore(t, round.values(), l.params, l.optimizer, l.statistics);
-        l.clearAccumulators(t);
-        l.setHypers(t, round.hypers());
+        Trainer t = begin(job, round, block, l.params, l.optimizer, l.statistics);
         int[] order = job.order(round.epoch(), block.partition, block.rows);
         TensorView[] inputs = inputs(t, job);
         double loss = 0;
@@ -91,9 +85,7 @@ final class Worker {
     /** The loss and the metric's sum over this partition, in batches of the trainer's maximum. */
     static double[] evaluate(Job job, Round round, Block block) {
         Layout l = job.layout();
-        Trainer t = acquire(job, round, block.partition);
-        l.restore(t, round.values(), l.params, l.statistics);
-        l.setHypers(t, round.hypers());
+        Trainer t = begin(job, round, block, l.params, l.statistics);
         int[] order = new int[block.rows];
         for (int i = 0; i < order.length; i++) order[i] = i;
         TensorView[] inputs = inputs(t, job);
@@ -141,6 +133,16 @@ final class Worker {
             }
         }
         return sum;
+    }
+
+    /** A trainer holding the round's broadcast values (the given segments) and hyper-parameters, its gradient sums empty. */
+    private static Trainer begin(Job job, Round round, Block block, Layout.Segment... segments) {
+        Layout l = job.layout();
+        Trainer t = acquire(job, round, block.partition);
+        l.restore(t, round.values(), segments);
+        l.clearAccumulators(t);
+        l.setHypers(t, round.hypers());
+        return t;
     }
 
     private static Trainer acquire(Job job, Round round, int partition) {
