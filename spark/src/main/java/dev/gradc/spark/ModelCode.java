@@ -1,6 +1,5 @@
 package dev.gradc.spark;
 
-import dev.gradc.compiler.Compilation;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.Trainers;
 import java.io.Serializable;
@@ -16,6 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * How an executor gets the model's class: by name from the application jar (a model compiled by
  * gradc's Maven plugin), or from class bytes compiled on the driver and broadcast with the job.
+ * Executors deserialize this class, so nothing here names gradc-compiler's types (Java's
+ * serialization resolves every method signature of the classes it reads).
  * Either way a JVM defines the class once and keeps a few idle trainers of it, so the tasks of
  * every round reuse them instead of allocating a trainer's buffers again.
  */
@@ -46,33 +47,17 @@ final class ModelCode implements Serializable {
         return new ModelCode(className, null, "class:" + className);
     }
 
-    static ModelCode ofCompilation(Compilation c) {
-        Map<String, byte[]> files = classFiles(c);
+    /** Classes compiled on the driver: binary name to class file, the trainer's among them. */
+    static ModelCode ofBytes(String className, Map<String, byte[]> classFiles) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(classFiles).entrySet()) {
                 sha.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 sha.update(e.getValue());
             }
-            return new ModelCode(c.className(), files, "bytes:" + HexFormat.of().formatHex(sha.digest()));
+            return new ModelCode(className, new LinkedHashMap<>(classFiles), "bytes:" + HexFormat.of().formatHex(sha.digest()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /**
-     * Every class file of the compilation. A compilation may come to hold companion classes beside
-     * the trainer (a {@code classFiles()} map); until this gradc has that method, the one class.
-     */
-    @SuppressWarnings("unchecked")
-    private static Map<String, byte[]> classFiles(Compilation c) {
-        try {
-            Object files = Compilation.class.getMethod("classFiles").invoke(c);
-            return new LinkedHashMap<>((Map<String, byte[]>) files);
-        } catch (NoSuchMethodException e) {
-            return Map.of(c.className(), c.classBytes());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the class files of " + c.className(), e);
         }
     }
 

@@ -1,19 +1,15 @@
 package dev.gradc.spark;
 
 import dev.gradc.compiler.Compilation;
-import dev.gradc.compiler.Compiler;
-import dev.gradc.dsl.Source;
 import dev.gradc.runtime.DataException;
 import dev.gradc.runtime.LearningRate;
 import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.Trainer;
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +18,8 @@ import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -100,12 +94,16 @@ public final class SparkTrainer {
 
     /** A model compiled on the driver (float32); executors receive its class bytes in a broadcast. */
     public static SparkTrainer of(Path gradFile, int maxBatch, long seed) throws IOException {
-        return of(Compiler.compile(Source.read(gradFile), Compiler.Options.DEFAULT), maxBatch, seed);
+        return fromCompilation(DriverModels.compile(gradFile), maxBatch, seed);
     }
 
-    /** A model compiled on the driver with any options (float64, say); executors receive its class bytes. */
-    public static SparkTrainer of(Compilation compilation, int maxBatch, long seed) {
-        ModelCode code = ModelCode.ofCompilation(compilation);
+    /**
+     * A model compiled on the driver with any options (float64, say); executors receive its class
+     * bytes. (Not an overload of {@code of}: javac would then need gradc-compiler on the classpath
+     * of every application calling {@code of}, which gradc-spark leaves optional.)
+     */
+    public static SparkTrainer fromCompilation(Compilation compilation, int maxBatch, long seed) {
+        ModelCode code = DriverModels.code(compilation);
         return new SparkTrainer(code, code.newTrainer(maxBatch, seed), maxBatch, seed);
     }
 
@@ -237,11 +235,12 @@ public final class SparkTrainer {
         List<Broadcast<?>> broadcasts = new ArrayList<>();
         List<JavaRDD<Block>> cached = new ArrayList<>();
         try {
-            Prepared data = prepare(jsc, train, bindings, "training", cached);
-            Prepared testData = test == null ? null : prepare(jsc, test, testBindings, "test", cached);
-            if (data.examples == 0) throw new DataException("the training DataFrame has no rows");
-            int batch = globalBatch > 0 ? globalBatch : Math.multiplyExact(maxBatch, data.partitions);
-            int steps = Math.toIntExact((data.examples + batch - 1) / batch);
+            Jobs.Prepared data = Jobs.prepare(jsc, train, bindings, trainer.dtype(), trainer.modelName(), "training", storageLevel, cached);
+            Jobs.Prepared testData = test == null ? null
+                    : Jobs.prepare(jsc, test, testBindings, trainer.dtype(), trainer.modelName(), "test", storageLevel, cached);
+            if (data.examples() == 0) throw new DataException("the training DataFrame has no rows");
+            int batch = globalBatch > 0 ? globalBatch : Math.multiplyExact(maxBatch, data.partitions());
+            int steps = Math.toIntExact((data.examples() + batch - 1) / batch);
             // Trainers are reused across tasks unless dropout masks make their random stream part of the result.
             Job job = new Job(code, layout, bindings, maxBatch, threadsPerTask, seed, shuffle, steps, trainer.masks().isEmpty(),
                     evaluation, failureHook);
@@ -261,7 +260,7 @@ public final class SparkTrainer {
                             : layout.snapshot(trainer, layout.params, layout.optimizer, layout.statistics);
                     Broadcast<Round> bRound = jsc.broadcast(new Round(epoch, r, first, values, layout.hyperValues(trainer), rates));
                     jsc.setJobDescription("gradc " + trainer.modelName() + ": epoch " + (epoch + 1) + " round " + (r + 1) + "/" + rounds);
-                    double[] v = aggregate(data.blocks, data.partitions, bJob, bRound, sync ? Task.SYNCHRONOUS : Task.AVERAGING,
+                    double[] v = Jobs.aggregate(data.blocks(), data.partitions(), bJob, bRound, sync ? Jobs.Task.SYNCHRONOUS : Jobs.Task.AVERAGING,
                             sync ? Worker.syncLength(layout) : Worker.averagingLength(layout));
                     bRound.destroy();
                     int tail = v.length - Worker.TAIL;
@@ -280,7 +279,7 @@ public final class SparkTrainer {
                     jsc.setJobDescription("gradc " + trainer.modelName() + ": epoch " + (epoch + 1) + " test");
                     Broadcast<Round> bRound = jsc.broadcast(new Round(epoch, -1, 0, layout.snapshot(trainer, layout.params, layout.statistics),
                             layout.hyperValues(trainer), new double[0]));
-                    double[] v = aggregate(testData.blocks, testData.partitions, bJob, bRound, Task.EVALUATE, Worker.EVAL_LENGTH);
+                    double[] v = Jobs.aggregate(testData.blocks(), testData.partitions(), bJob, bRound, Jobs.Task.EVALUATE, Worker.EVAL_LENGTH);
                     bRound.destroy();
                     double ex = v[1];
                     testLoss = v[2] / ex;
@@ -295,7 +294,7 @@ public final class SparkTrainer {
                 progress.accept(stats.toString());
             }
             epochsDone = epochs;
-            return new TrainingResult(history, trainer, mode, data.partitions, data.examples, steps);
+            return new TrainingResult(history, trainer, mode, data.partitions(), data.examples(), steps);
         } catch (IOException e) {
             throw new UncheckedIOException("writing a checkpoint into " + checkpointDir + ": " + e.getMessage(), e);
         } finally {
@@ -357,72 +356,4 @@ public final class SparkTrainer {
         return new Job.Evaluation(Metric.NONE, null, 0, labelInput);
     }
 
-    /** A partition's row count and first problem, reported to the driver by the packing job. */
-    record Summary(int partition, int rows, String problem) implements Serializable {}
-
-    private record Prepared(JavaRDD<Block> blocks, int partitions, long examples) {}
-
-    /** Packs every partition into a cached {@link Block}, checking every row; one Spark job. */
-    private Prepared prepare(JavaSparkContext jsc, Dataset<Row> df, Binding[] bindings, String what, List<JavaRDD<Block>> cached) {
-        Column[] selected = new Column[bindings.length];
-        for (int k = 0; k < bindings.length; k++) selected[k] = functions.col("`" + bindings[k].column().replace("`", "``") + "`");
-        var dtype = trainer.dtype();
-        String model = trainer.modelName();
-        JavaRDD<Block> blocks = df.select(selected).javaRDD()
-                .mapPartitionsWithIndex((p, rows) -> Collections.singletonList(Block.pack(p, rows, bindings, dtype, model, what)).iterator(), true)
-                .persist(storageLevel);
-        cached.add(blocks);
-        jsc.setJobDescription("gradc " + model + ": reading the " + what + " data");
-        List<Summary> summaries = run(() -> blocks.map(b -> new Summary(b.partition, b.rows, b.problem)).collect());
-        long examples = 0;
-        for (Summary s : summaries.stream().sorted(java.util.Comparator.comparingInt(Summary::partition)).toList()) {
-            if (s.problem() != null) throw new DataException(s.problem());
-            examples += s.rows();
-        }
-        return new Prepared(blocks, blocks.getNumPartitions(), examples);
-    }
-
-    enum Task { SYNCHRONOUS, AVERAGING, EVALUATE }
-
-    /** One round: every partition's vector, summed by treeAggregate in a fixed association ({@link OrderedSum}). */
-    private static double[] aggregate(JavaRDD<Block> blocks, int partitions, Broadcast<Job> job, Broadcast<Round> round, Task task, int length) {
-        JavaRDD<Leaf> leaves = blocks.map(b -> {
-            try {
-                return new Leaf(b.partition, switch (task) {
-                    case SYNCHRONOUS -> Worker.synchronous(job.value(), round.value(), b);
-                    case AVERAGING -> Worker.averaging(job.value(), round.value(), b);
-                    case EVALUATE -> Worker.evaluate(job.value(), round.value(), b);
-                }, null);
-            } catch (DataException e) {
-                // The trainer refused the data (a label that is no class index): a result, not a task failure to retry.
-                return new Leaf(b.partition, null, e.getMessage() + " (partition " + b.partition + ")");
-            }
-        });
-        OrderedSum zero = new OrderedSum(partitions, length - 1);
-        OrderedSum sum = run(() -> leaves.treeAggregate(zero,
-                (acc, leaf) -> leaf.problem() != null ? acc.addProblem(leaf.partition(), leaf.problem()) : acc.add(leaf.partition(), leaf.values()),
-                OrderedSum::merge, 2));
-        if (sum.problem() != null) throw new DataException(sum.problem());
-        return sum.result();
-    }
-
-    /** One partition's result in a round, or what was wrong with its data. */
-    record Leaf(int partition, double[] values, String problem) implements Serializable {}
-
-    /** Runs a Spark action; a user's data error inside a task comes out as the DataException it was, not a task failure's trace. */
-    private static <T> T run(java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (Exception e) { // Spark's actions throw SparkException without declaring it
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof DataException d) throw new DataException(d.getMessage());
-            }
-            throw SparkTrainer.<RuntimeException>rethrow(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Exception> E rethrow(Exception e) throws E {
-        throw (E) e;
-    }
 }

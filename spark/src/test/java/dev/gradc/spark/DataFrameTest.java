@@ -29,7 +29,7 @@ class DataFrameTest {
             DType.FLOAT64);
 
     private static SparkTrainer trainer() {
-        return SparkTrainer.of(MODEL, 16, 1).globalBatch(20).epochs(1).shuffle(false);
+        return SparkTrainer.fromCompilation(MODEL, 16, 1).globalBatch(20).epochs(1).shuffle(false);
     }
 
     private static String refused(Dataset<Row> df) {

@@ -30,7 +30,7 @@ class DeterminismTest {
     static final AtomicInteger FAILED = new AtomicInteger(), RETRIED = new AtomicInteger();
 
     private static SparkTrainer trainer(Mode mode, long seed) {
-        return SparkTrainer.of(MODEL, 16, seed).globalBatch(64).epochs(2).mode(mode);
+        return SparkTrainer.fromCompilation(MODEL, 16, seed).globalBatch(64).epochs(2).mode(mode);
     }
 
     private static double[] fit(SparkTrainer st) {

@@ -41,16 +41,16 @@ class SynchronousEqualityTest {
     @Test
     void averagingEveryStepWithPlainSgdIsSynchronous() {
         Compilation c = SparkTests.compile("Plain", SparkTests.classifier("Plain", FEATURES, 8, CLASSES, "Optimizer optimizer = sgd(0.3);"), DType.FLOAT64);
-        Trainer sync = SparkTrainer.of(c, MAX_BATCH, 3).globalBatch(GLOBAL).epochs(EPOCHS).mode(Mode.SYNCHRONOUS)
+        Trainer sync = SparkTrainer.fromCompilation(c, MAX_BATCH, 3).globalBatch(GLOBAL).epochs(EPOCHS).mode(Mode.SYNCHRONOUS)
                 .fit(SparkTests.frame(DATA, SIZES), null).trainer();
-        Trainer avg = SparkTrainer.of(c, MAX_BATCH, 3).globalBatch(GLOBAL).epochs(EPOCHS).mode(Mode.averaging(1))
+        Trainer avg = SparkTrainer.fromCompilation(c, MAX_BATCH, 3).globalBatch(GLOBAL).epochs(EPOCHS).mode(Mode.averaging(1))
                 .fit(SparkTests.frame(DATA, SIZES), null).trainer();
         assertClose(SparkTests.everything(sync), SparkTests.everything(avg), 1e-12, "averaging(1) against synchronous");
     }
 
     private void check(String name, String optimizer, LearningRate schedule) {
         Compilation c = SparkTests.compile(name, SparkTests.classifier(name, FEATURES, 8, CLASSES, optimizer), DType.FLOAT64);
-        SparkTrainer st = SparkTrainer.of(c, MAX_BATCH, 5).globalBatch(GLOBAL).epochs(EPOCHS).mode(Mode.SYNCHRONOUS).shuffle(false);
+        SparkTrainer st = SparkTrainer.fromCompilation(c, MAX_BATCH, 5).globalBatch(GLOBAL).epochs(EPOCHS).mode(Mode.SYNCHRONOUS).shuffle(false);
         if (schedule != null) st.learningRate(schedule);
         TrainingResult r = st.fit(SparkTests.frame(DATA, SIZES), null);
         int steps = (N + GLOBAL - 1) / GLOBAL;

@@ -63,7 +63,7 @@ public final class SparkThroughput {
         Dataset<Row> data = synthetic(spark, jsc, rows, features);
         for (Mode mode : List.of(Mode.SYNCHRONOUS, Mode.averaging(h))) {
             // Two epochs: the first warms up the JIT and caches the data; the second is measured.
-            SparkTrainer st = SparkTrainer.of(c, batch, 1).globalBatch(batch).epochs(2).mode(mode).shuffle(true);
+            SparkTrainer st = SparkTrainer.fromCompilation(c, batch, 1).globalBatch(batch).epochs(2).mode(mode).shuffle(true);
             List<EpochStats> history = st.fit(data, null).history();
             EpochStats e = history.get(1);
             System.out.printf(Locale.ROOT, "local[2] %s: %.0f examples/s, %.1f ms a round (%d rounds), longest tasks %.1f ms a round, "

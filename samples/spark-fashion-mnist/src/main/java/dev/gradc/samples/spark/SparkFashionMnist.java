@@ -51,6 +51,7 @@ public final class SparkFashionMnist {
         // spark-submit sets the master; run directly, the sample uses both cores of this machine.
         SparkConf conf = new SparkConf().setIfMissing("spark.master", "local[2]").setAppName("gradc Fashion-MNIST");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
         if (partitions == 0) partitions = spark.sparkContext().defaultParallelism();
         if (!Files.isDirectory(Path.of(parquet, "test"))) {
             System.out.println("writing Fashion-MNIST from " + Datasets.FASHION_MNIST + " to " + parquet + " (once)");
