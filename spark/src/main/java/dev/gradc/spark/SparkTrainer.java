@@ -293,7 +293,7 @@ public final class SparkTrainer {
                 if (checkpointDir != null) Checkpoints.write(trainer, layout, checkpointDir, epoch + 1);
                 progress.accept(stats.toString());
             }
-            epochsDone = epochs;
+            epochsDone = 0; // a later fit trains `epochs` more epochs from the trainer's current state
             return new TrainingResult(history, trainer, mode, data.partitions(), data.examples(), steps);
         } catch (IOException e) {
             throw new UncheckedIOException("writing a checkpoint into " + checkpointDir + ": " + e.getMessage(), e);
@@ -306,6 +306,7 @@ public final class SparkTrainer {
 
     /** The driver's optimizer step from the summed gradients: what update() does after accumulating them all here. */
     private void apply(Layout layout, double[] v, double examples, double lr) {
+        if (examples == 0) return; // every partition's share of this step was empty (partitions smaller than the epoch's steps)
         int at = layout.setFrom(trainer, layout.gradSums, v, 0, 1);
         if (examples > 0) layout.setFrom(trainer, layout.statistics, v, at, 1 / examples);
         trainer.state(Layout.EXAMPLES).set(0, examples);
