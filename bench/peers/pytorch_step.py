@@ -4,15 +4,18 @@ one training step = zero_grad + forward + loss + backward + optimizer step, floa
 Prints the median wall time of a step (and p10, p90) per workload; --json prints one JSON
 object per line, which bench/compare reads.
 
-Run it fairly: this machine's environment sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which
-force OpenBLAS onto its AVX2 kernels at half speed, so unset both for the peer only; and
-torch.set_num_threads does not limit OpenBLAS, so give every thread count its own process:
+Run it fairly, on OpenBLAS's best kernel for the CPU: OpenBLAS 0.3.21 does not recognize some
+AVX-512 CPUs (it falls back to its generic Prescott kernel, ~4x slower) and some environments
+force OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to AVX2 kernels, so set the core type for the peer's
+process only (SkylakeX on AVX-512, Haswell on AVX2 Intel, Zen on AVX2 AMD). torch.set_num_threads
+does not limit OpenBLAS, so give every thread count its own process:
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
+    env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
         /usr/bin/python3 bench/peers/pytorch_step.py --json
 
 For two threads set both counts to 2 and OMP_WAIT_POLICY=PASSIVE (spinning OpenMP workers
-otherwise stall some steps by milliseconds). bench/compare does all of this.
+otherwise stall some steps by milliseconds). bench/compare does all of this, and prints the
+kernel OpenBLAS reports ("kernel" below, read from the loaded library with openblas_get_corename).
 """
 import argparse
 import ctypes
@@ -81,19 +84,25 @@ def workload(name):
 
 
 def blas_kernel():
-    """Which OpenBLAS kernel set this process runs, read from the loaded library itself."""
+    """(description, kernel): which OpenBLAS this process runs and the kernel set it chose, asked of
+    the loaded library itself (openblas_get_config / openblas_get_corename through ctypes: dlopen of
+    an already loaded library returns that same instance), so a forced OPENBLAS_CORETYPE shows as
+    what OpenBLAS actually took."""
     torch.ones(64, 64) @ torch.ones(64, 64)  # make sure BLAS is loaded
     with open("/proc/self/maps") as maps:
-        paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line}
-    for path in sorted(paths):
+        paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+    # the library itself first (Debian's libblas.so.3 is a small front that links it)
+    for path in sorted(paths, key=lambda p: ("openblas" not in p.rsplit("/", 1)[-1].lower(), p)):
         try:
             lib = ctypes.CDLL(path)
             lib.openblas_get_corename.restype = ctypes.c_char_p
             lib.openblas_get_config.restype = ctypes.c_char_p
-            return "%s, kernel %s" % (lib.openblas_get_config().decode(), lib.openblas_get_corename().decode())
+            core = lib.openblas_get_corename().decode()
+            return "%s, kernel %s" % (lib.openblas_get_config().decode().strip(), core), core
         except (OSError, AttributeError):
             continue
-    return "unknown (no OpenBLAS loaded: %s)" % torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0]
+    blas = torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0]
+    return "unknown (no OpenBLAS loaded: %s)" % blas, "unknown"
 
 
 def measure(step, seconds, min_steps):
@@ -124,14 +133,15 @@ def main():
 
     torch.manual_seed(0)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    blas = blas_kernel()
+    blas, kernel = blas_kernel()
     for name in names:
         median, p10, p90, steps = measure(workload(name), args.seconds, args.min_steps)
         result = {"workload": name, "median_us": round(median, 2), "p10_us": round(p10, 2), "p90_us": round(p90, 2),
                   "steps": steps, "threads": torch.get_num_threads(),
                   "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
                   "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-                  "torch": torch.__version__, "blas": blas}
+                  "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+                  "torch": torch.__version__, "blas": blas, "kernel": kernel}
         if args.json:
             print(json.dumps(result), flush=True)
         else:

@@ -34,6 +34,12 @@ public class StepBenchmark {
     @Setup
     public void compile() {
         trainer = workload.trainer(workload.compile());
+        // bench/compare says which matrix-product path a fork must run (Vector API or plain Java);
+        // a fork whose JVM flags did not give it that path fails rather than report the wrong one
+        String expected = System.getProperty("gradc.bench.kernels");
+        if (expected != null && !trainer.kernels().startsWith(expected)) {
+            throw new IllegalStateException("expected matrix products on '" + expected + "', this JVM runs " + trainer.kernels());
+        }
         trainer.setThreads(threads);
         trainer.setLearningRate(1e-4); // small steps keep the numbers in range over millions of steps
     }

@@ -5,6 +5,7 @@ import dev.gradc.dsl.Model;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.internal.CompiledTrainer;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
 import dev.gradc.compiler.plan.Plan;
 import dev.gradc.runtime.internal.Signature;
 
@@ -12,7 +13,8 @@ import dev.gradc.runtime.internal.Signature;
  * The result of compiling one model: every stage (the elaborated model, the forward graph, the
  * graph with gradients, the graph with the optimizer's updates, the graph after each optimization
  * pass, the graph code was generated from, what the trainer exposes, the plan of its kernels and
- * buffers), the class file, and what the compiler warns about (a model that compiles but may not
+ * buffers), the class files (the trainer, and beside it any companion it loads, such as its
+ * Vector API kernels), and what the compiler warns about (a model that compiles but may not
  * do what was meant).
  */
 public record Compilation(
@@ -25,15 +27,28 @@ public record Compilation(
         Signature signature,
         Plan plan,
         String className,
-        byte[] classBytes,
+        Map<String, byte[]> classFiles,
         Compiler.Options options,
         java.util.List<dev.gradc.dsl.Diagnostic> warnings) {
 
-    /** Defines the class in a fresh class loader whose parent sees the runtime. */
+    public Compilation {
+        classFiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(classFiles));
+    }
+
+    /** The trainer's own class file. */
+    public byte[] classBytes() {
+        return classFiles.get(className);
+    }
+
+    /** Defines the classes in a fresh class loader whose parent sees the runtime; returns the trainer's. */
     public Class<? extends CompiledTrainer> load() {
         ClassLoader parent = CompiledTrainer.class.getClassLoader();
-        Class<?> c = new ModelClassLoader(parent).define(className, classBytes);
-        return c.asSubclass(CompiledTrainer.class);
+        ModelClassLoader loader = new ModelClassLoader(parent, classFiles);
+        try {
+            return loader.loadClass(className).asSubclass(CompiledTrainer.class);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A new trainer for batches of up to {@code maxBatch}, parameters initialized from {@code seed}. */
@@ -48,12 +63,19 @@ public record Compilation(
         }
     }
 
+    /** Finds the compiled classes by name, each defined when first asked for (a companion only when used). */
     private static final class ModelClassLoader extends ClassLoader {
-        ModelClassLoader(ClassLoader parent) {
+        private final Map<String, byte[]> classes;
+
+        ModelClassLoader(ClassLoader parent, Map<String, byte[]> classes) {
             super(parent);
+            this.classes = classes;
         }
 
-        Class<?> define(String name, byte[] bytes) {
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name);
+            if (bytes == null) throw new ClassNotFoundException(name);
             return defineClass(name, bytes, 0, bytes.length);
         }
     }

@@ -86,8 +86,8 @@ public final class Compiler {
         Signature signature = Signatures.of(optimized, options.dtype());
         Plan plan = Planner.plan(optimized, options.backEnd());
         String className = options.packageName().isEmpty() ? model.name() : options.packageName() + "." + model.name();
-        byte[] bytes = ClassEmitter.emit(plan, signature, classOptions(className, options, source));
-        return new Compilation(model, forwardGraph, backwardGraph, trained, passes, optimized, signature, plan, className, bytes, options,
+        java.util.Map<String, byte[]> classes = ClassEmitter.emit(plan, signature, classOptions(className, options, source));
+        return new Compilation(model, forwardGraph, backwardGraph, trained, passes, optimized, signature, plan, className, classes, options,
                 warnings(model, trained));
     }
 

@@ -9,7 +9,6 @@ import dev.gradc.compiler.ops.Functions;
 import dev.gradc.compiler.ops.Leaf;
 import dev.gradc.compiler.ops.Optimizers;
 import dev.gradc.dsl.CompileException;
-import dev.gradc.dsl.Dim;
 import dev.gradc.dsl.Expr;
 import dev.gradc.dsl.Model;
 import dev.gradc.dsl.SourcePos;
@@ -229,10 +228,8 @@ public final class ModelToGraph {
         return min == max ? Integer.toString(min) : min + " to " + max;
     }
 
-    private Shape shapeOf(List<Dim> dims) {
-        int[] out = new int[dims.size()];
-        for (int i = 0; i < out.length; i++) out[i] = dims.get(i).isBatch() ? Shape.BATCH : dims.get(i).size();
-        return Shape.of(out);
+    private Shape shapeOf(List<Integer> dims) {
+        return Shape.of(dims);
     }
 
     /**

@@ -9,7 +9,11 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** After warm-up, a training step allocates nothing: no boxing, no temporaries, no iterators. */
+/**
+ * A training step allocates nothing: no boxing, no temporaries, no iterators; not after warm-up
+ * only, but from the first step of a new trainer (its class's first), when the Vector API kernels
+ * are still cold.
+ */
 class ZeroAllocationTest {
     static long allocatedBytesOf(Runnable work) {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -36,5 +40,22 @@ class ZeroAllocationTest {
         TestModels.feedRandomInputs(t, 2);
         t.setLearningRate(1e-3);
         assertStepsAllocateNothing(t);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"samples/moons/Moons.grad", "bench/models/W2MnistMlp.grad",
+            "bench/models/W3DeepNarrow.grad", "samples/batchnorm/DeepSpiralsBN.grad", "samples/spirals/Spirals.grad"})
+    void everyStepFromTheFirstAllocatesNothing(String model) throws java.io.IOException {
+        for (DType dtype : DType.values()) {
+            Trainer t = Compiler.compile(dev.gradc.dsl.Source.read(TestModels.findUp(model)), Compiler.Options.DEFAULT.withDtype(dtype))
+                    .newTrainer(8, 1);
+            TestModels.feedRandomInputs(t, 2);
+            for (dev.gradc.runtime.TensorInfo in : t.inputs()) { // class indices where the model reads labels
+                if (in.shape().length == 1) t.input(in.name()).copyFrom(new double[in.sizeAt(t.batch())]);
+            }
+            for (int step = 0; step < 50; step++) {
+                assertEquals(0, allocatedBytesOf(t::step), model + " " + dtype + ": bytes allocated by step " + step);
+            }
+        }
     }
 }

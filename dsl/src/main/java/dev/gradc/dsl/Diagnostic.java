@@ -16,9 +16,14 @@ public record Diagnostic(Source source, SourcePos pos, String message, boolean w
     }
 
     public String format() {
+        return format(warning ? "warning" : "error");
+    }
+
+    /** As {@link #format()} with another severity in place of {@code error}, such as {@code note}. */
+    public String format(String severity) {
         StringBuilder out = new StringBuilder();
         out.append(source.name()).append(':').append(pos.line()).append(':').append(pos.column())
-                .append(warning ? ": warning: " : ": error: ").append(message);
+                .append(": ").append(severity).append(": ").append(message);
         String line = source.line(pos.line());
         if (!line.isEmpty()) {
             out.append('\n').append(line).append('\n');

@@ -19,7 +19,8 @@ public record Model(
     public record Constant(String name, double value, boolean integral, SourcePos pos) {}
 
     /** {@code Input x = input(batch, 2);} */
-    public record InputDecl(String name, List<Dim> shape, SourcePos pos) {}
+    /** The shape's dimensions, {@link dev.gradc.runtime.TensorInfo#BATCH} standing for {@code batch}. */
+    public record InputDecl(String name, List<Integer> shape, SourcePos pos) {}
 
     /** {@code Param w = uniform(-1, 1, 2, 16);}: the initializer, its scalar arguments, then the shape. */
     public record ParamDecl(String name, Initializer init, List<Double> initArgs, List<Integer> shape, SourcePos pos) {}

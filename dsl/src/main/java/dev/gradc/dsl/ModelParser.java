@@ -60,8 +60,24 @@ public final class ModelParser {
     /** The type a for loop's counter has in its scope: an int the body may read but not assign. */
     private static final String LOOP = "loop counter";
     /** Loops and repeat() are unrolled when compiling; beyond this a model is surely a mistake. */
-    private static final int MAX_UNROLL = 10_000;
-    private static final String TOO_DEEP = "expressions nest too deeply to compile; split them with local variables";
+    static final int MAX_UNROLL = 10_000;
+    /**
+     * Built-in calls and operators in the whole elaborated model (helpers inlined, loops unrolled):
+     * a bound on what the back end is asked to compile, and on the time spent here.
+     */
+    static final int MAX_OPERATIONS = 100_000;
+    /**
+     * Statements run, loop iterations and helper calls inlined while elaborating: bounds the time of
+     * nested loops and of helpers calling helpers, which may multiply without making operations.
+     */
+    static final int MAX_STEPS = 500_000;
+    /**
+     * Parsing and elaboration run on a thread of their own with this stack, so that how deep a model
+     * may nest does not depend on the caller's thread. {@link Nesting} keeps every model it lets
+     * through far below it; the stack is reserved address space, committed only as it is used.
+     */
+    private static final long STACK_BYTES = 64L << 20;
+    private static final String TOO_DEEP = Nesting.TOO_DEEP;
 
     private final Source source;
     private final Map<String, SourcePos> declared = new HashMap<>();
@@ -77,14 +93,49 @@ public final class ModelParser {
     private final List<Diagnostic> errors = new ArrayList<>();
     private final java.util.Set<String> failed = new java.util.HashSet<>();
     private final List<Model.ClipDecl> clips = new ArrayList<>();
+    private int operations, steps;
+    /** Methods whose signature passed {@link #methodSignature}: checked once, not at every call. */
+    private final java.util.Set<MethodDeclaration> signatureChecked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private ModelParser(Source source) {
         this.source = source;
     }
 
+    /**
+     * Parses and elaborates a model file.
+     *
+     * @throws CompileException for anything outside the language or beyond its limits, with positions
+     */
     public static Model parse(Source source) {
-        return new ModelParser(source).modelFile();
+        java.util.concurrent.Future<Model> result = WORKERS.submit(() -> new ModelParser(source).modelFile());
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) { // parsing is short and bounded: finish it, keep the interrupt
+                    interrupted = true;
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
+
+    /**
+     * Threads with {@link #STACK_BYTES} of stack, created as parses need them and kept a while:
+     * starting a thread costs more than parsing a small model.
+     */
+    private static final java.util.concurrent.ExecutorService WORKERS = new java.util.concurrent.ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), task -> {
+                Thread t = new Thread(null, task, "gradc-parse", STACK_BYTES);
+                t.setDaemon(true);
+                return t;
+            });
 
     // modelFile: classDeclaration, alone
 
@@ -93,6 +144,7 @@ public final class ModelParser {
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)
                 .setTabSize(1)
                 .setAttributeComments(false);
+        Nesting.check(source);
         ParseResult<CompilationUnit> result;
         try {
             result = new JavaParser(config).parse(source.text());
@@ -252,7 +304,7 @@ public final class ModelParser {
         if (!call.getNameAsString().equals("input")) {
             throw error(pos(call.getName()), "an input is declared with input(dims...), not " + call.getNameAsString() + "(...)");
         }
-        List<Dim> shape = new ArrayList<>();
+        List<Integer> shape = new ArrayList<>();
         for (Expression arg : call.getArguments()) shape.add(dim(arg, true));
         inputs.put(name, new Model.InputDecl(name, shape, at));
     }
@@ -307,7 +359,7 @@ public final class ModelParser {
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < scalars; i++) values.add(constant(args.get(i), Scope.NONE).value());
         List<Integer> shape = new ArrayList<>();
-        for (int i = scalars; i < args.size(); i++) shape.add(dim(args.get(i), false).size());
+        for (int i = scalars; i < args.size(); i++) shape.add(dim(args.get(i), false));
         if (initializer.needsFans() && shape.size() < 2) {
             throw error(pos(call.getName()), initializer.functionName + " scales by fan-in and fan-out and needs a weight "
                     + "of at least 2 dimensions, got " + shape.size());
@@ -341,16 +393,16 @@ public final class ModelParser {
         throw error(pos(init), expected);
     }
 
-    /** A positive int constant, or {@code batch} where allowed. */
-    private Dim dim(Expression e, boolean batchAllowed) {
+    /** A positive int constant, or {@code batch} ({@link dev.gradc.runtime.TensorInfo#BATCH}) where allowed. */
+    private int dim(Expression e, boolean batchAllowed) {
         if (e instanceof NameExpr n && n.getNameAsString().equals(BATCH) && !constants.containsKey(BATCH)) {
             if (!batchAllowed) throw error(pos(e), "a parameter's shape is fixed: batch is not allowed here");
-            return Dim.BATCH;
+            return dev.gradc.runtime.TensorInfo.BATCH;
         }
         Expr.Num n = constant(e, Scope.NONE);
         if (!n.integral()) throw error(pos(e), "a dimension must be an int, got " + n.value());
         if (n.value() < 1) throw error(pos(e), "a dimension must be positive, got " + (long) n.value());
-        return Dim.of((int) n.value());
+        return (int) n.value();
     }
 
     /** An expression that must fold to a number. */
@@ -363,6 +415,7 @@ public final class ModelParser {
     // method: 'Tensor' NAME '(' ('Tensor' NAME (',' 'Tensor' NAME)*)? ')' block
 
     private void methodSignature(MethodDeclaration m) {
+        if (signatureChecked.contains(m)) return;
         if (!m.getModifiers().isEmpty()) throw unsupported(m.getModifiers().get(0), "'" + m.getModifiers().get(0).getKeyword().asString() + "' modifier");
         if (!m.getAnnotations().isEmpty()) throw unsupported(m.getAnnotation(0), "annotation");
         if (!m.getTypeParameters().isEmpty()) throw unsupported(m.getTypeParameter(0), "type parameter");
@@ -382,6 +435,7 @@ public final class ModelParser {
             if (p.getNameAsString().equals(BATCH)) throw error(pos(p.getName()), "'batch' is reserved for the batch dimension");
         }
         if (m.getBody().isEmpty()) throw error(pos(m.getName()), "method '" + m.getNameAsString() + "' needs a body");
+        signatureChecked.add(m);
     }
 
     /**
@@ -395,6 +449,7 @@ public final class ModelParser {
         CallKey key = checkedArity ? new CallKey(m, args) : null;
         Expr known = key == null ? null : inlined.get(key);
         if (known != null) return known;
+        step(at);
         Scope scope = new Scope(null);
         for (int i = 0; i < m.getParameters().size(); i++) {
             Parameter p = m.getParameter(i);
@@ -428,6 +483,7 @@ public final class ModelParser {
         Expr result = null;
         for (Statement s : list) {
             if (result != null) throw error(pos(s), "unreachable statement after return");
+            step(pos(s));
             if (s instanceof ReturnStmt r) {
                 if (!returnAllowed) throw error(pos(r), "return only at the end of a method, not inside a loop or block");
                 if (r.getExpression().isEmpty()) throw error(pos(r), "return needs a value");
@@ -497,6 +553,7 @@ public final class ModelParser {
         int iterations = 0;
         while (holds(compare.getOperator(), value, limit, compare)) {
             if (++iterations > MAX_UNROLL) throw error(pos(f), "this loop runs more than " + MAX_UNROLL + " times; loops are unrolled when compiling");
+            step(pos(f));
             statements(body, new Scope(loop), false);
             value += step;
             loop.assign(counter, new Expr.Num(value, true, start.pos()));
@@ -662,7 +719,7 @@ public final class ModelParser {
                     if (n.integral() && n.value() == Integer.MIN_VALUE) throw error(pos(u), "int constant overflows: " + -(long) n.value());
                     return new Expr.Num(-n.value(), n.integral(), pos(u));
                 }
-                return new Expr.Call("neg", List.of(x), pos(u));
+                return operation("neg", List.of(x), pos(u));
             default:
                 throw unsupported(u, "'" + u.getOperator().asString() + "' operator");
         }
@@ -688,13 +745,13 @@ public final class ModelParser {
         SourcePos at = operatorPos(b);
         if (left instanceof Expr.Num l && right instanceof Expr.Num r && fold(function, l, r, at) instanceof Expr.Num n) return n;
         if (function.equals("rem")) throw error(at, "'%' works on constants only");
-        return new Expr.Call(function, List.of(left, right), at);
+        return operation(function, List.of(left, right), at);
     }
 
     /** {@code l op r} as the binary operator would build it (constants folded). */
     private Expr arithmetic(String function, Expr l, Expr r, SourcePos at) {
         if (l instanceof Expr.Num a && r instanceof Expr.Num b && fold(function, a, b, at) instanceof Expr.Num n) return n;
-        return new Expr.Call(function, List.of(l, r), at);
+        return operation(function, List.of(l, r), at);
     }
 
     /** Java's arithmetic on constants: int op int stays int (division truncates), else double. Comparisons stay calls. */
@@ -725,7 +782,7 @@ public final class ModelParser {
         for (Expression arg : call.getArguments()) args.add(expression(arg, scope));
         if (failed.contains(call.getNameAsString())) throw new FailedName();
         MethodDeclaration m = methods.get(call.getNameAsString());
-        if (m == null) return new Expr.Call(call.getNameAsString(), args, at);
+        if (m == null) return operation(call.getNameAsString(), args, at);
         methodSignature(m);
         if (args.size() != m.getParameters().size()) {
             throw error(at, "wrong number of arguments to '" + m.getNameAsString() + "': expected "
@@ -735,6 +792,23 @@ public final class ModelParser {
             if (args.get(i) instanceof Expr.Batch) throw error(args.get(i).pos(), "batch is a dimension, not a tensor");
         }
         return inlineCall(m, args, at, true);
+    }
+
+    /** A built-in call or operator, counted against the model's limit. */
+    private Expr operation(String function, List<Expr> args, SourcePos at) {
+        if (++operations > MAX_OPERATIONS) {
+            throw error(at, "the model elaborates to more than " + MAX_OPERATIONS + " operations (helpers inlined, loops "
+                    + "unrolled); that is more than gradc compiles");
+        }
+        return new Expr.Call(function, args, at);
+    }
+
+    /** One statement, loop iteration or inlined call, counted against the model's limit. */
+    private void step(SourcePos at) {
+        if (++steps > MAX_STEPS) {
+            throw error(at, "elaborating the model takes more than " + MAX_STEPS + " steps (statements of unrolled loops "
+                    + "and inlined helpers, loop iterations and helper calls); loops are unrolled when compiling");
+        }
     }
 
     // positions and errors

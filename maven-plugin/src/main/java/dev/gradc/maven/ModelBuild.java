@@ -65,11 +65,15 @@ final class ModelBuild {
                 continue;
             }
             try {
-                Source source = new Source(model, new String(text, StandardCharsets.UTF_8));
+                Source source = Source.decode(model, text); // not UTF-8: a positioned error like any other
                 Compilation c = Compiler.compile(source, Compiler.Options.DEFAULT.withDtype(dtype).withRelease(release)
                         .withPackage(packageOf(model)).withInterfaces(List.of(qualified(model, interfaceName(model)))));
                 warnings.addAll(c.warnings());
                 writeIfChanged(out.classFile, c.classBytes());
+                // Its companion (the Vector API kernels) beside it, or none left from an earlier build.
+                byte[] vector = c.classFiles().get(c.className() + "$Vector");
+                if (vector != null) writeIfChanged(out.vectorFile, vector);
+                else Files.deleteIfExists(out.vectorFile);
                 writeIfChanged(out.interfaceFile, TypedInterface.source(c, model, interfaceName(model)).getBytes(StandardCharsets.UTF_8));
                 state.put(model, hash);
                 compiled++;
@@ -82,18 +86,20 @@ final class ModelBuild {
         for (String previous : old.stringPropertyNames()) {
             if (previous.equals(CONFIG) || models.contains(previous)) continue;
             Outputs out = outputs(previous);
+            Files.deleteIfExists(out.vectorFile);
             if (Files.deleteIfExists(out.classFile) | Files.deleteIfExists(out.interfaceFile)) removed++;
         }
         save(state);
         return new Report(compiled, upToDate, removed, errors, failedFiles, warnings);
     }
 
-    private record Outputs(Path classFile, Path interfaceFile) {}
+    private record Outputs(Path classFile, Path vectorFile, Path interfaceFile) {}
 
     private Outputs outputs(String model) {
         String base = model.substring(0, model.length() - ".grad".length());
         String dir = base.contains("/") ? base.substring(0, base.lastIndexOf('/') + 1) : "";
-        return new Outputs(classesDir.resolve(base + ".class"), sourcesDir.resolve(dir + interfaceName(model) + ".java"));
+        return new Outputs(classesDir.resolve(base + ".class"), classesDir.resolve(base + "$Vector.class"),
+                sourcesDir.resolve(dir + interfaceName(model) + ".java"));
     }
 
     /** The package follows the folders under the source directory, as for Java sources. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoublePredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -31,22 +32,32 @@ public final class Csv {
 
     /** Reads the file with the label in the last column. */
     public static Dataset read(Path file) throws IOException {
-        return read(file, -1, null);
+        return read(file, -1, null, null, null);
+    }
+
+    /**
+     * Reads the file with the label in the last column, refusing a label that {@code validLabel}
+     * rejects: a {@link DataException} at its line and column says {@code label 7 is outside
+     * <validLabels>}. For checking class indices against a model while the positions are known.
+     */
+    public static Dataset read(Path file, DoublePredicate validLabel, String validLabels) throws IOException {
+        return read(file, -1, null, validLabel, validLabels);
     }
 
     /** Reads the file with the label in a 0-based column; a negative index counts from the end (-1 is the last). */
     public static Dataset read(Path file, int labelColumn) throws IOException {
-        return read(file, labelColumn, null);
+        return read(file, labelColumn, null, null, null);
     }
 
     /** Reads the file with the label in the column of that name; the file must have a header row. */
     public static Dataset read(Path file, String labelColumn) throws IOException {
-        return read(file, 0, labelColumn);
+        return read(file, 0, labelColumn, null, null);
     }
 
     private record Field(String text, int col) {}
 
-    private static Dataset read(Path file, int labelIndex, String labelName) throws IOException {
+    private static Dataset read(Path file, int labelIndex, String labelName, DoublePredicate validLabel, String validLabels)
+            throws IOException {
         String where = file.toString();
         List<Field> header = null;
         int columns = -1, label = -1, firstLine = 0, size = 0;
@@ -97,6 +108,9 @@ public final class Csv {
                 int k = size * features;
                 for (int c = 0; c < columns; c++) {
                     double v = parse(fields.get(c), where, lineNo);
+                    if (c == label && validLabel != null && !validLabel.test(v)) {
+                        throw new DataException(where, lineNo, fields.get(c).col, "label " + fields.get(c).text + " is outside " + validLabels);
+                    }
                     if (c == label) y[size] = v;
                     else x[k++] = v;
                 }

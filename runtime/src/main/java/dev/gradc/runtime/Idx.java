@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -39,7 +40,9 @@ public final class Idx {
     private record Array(int[] dims, byte[] bytes) {}
 
     private static Array readArray(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(open(file))) {
+        long fileSize = Files.size(file);
+        boolean gzipped = isGzip(file);
+        try (DataInputStream in = new DataInputStream(open(file, gzipped))) {
             int magic;
             try {
                 magic = in.readInt();
@@ -58,12 +61,20 @@ public final class Idx {
                     throw new DataException(file + ": truncated IDX header (" + dims.length + " dimensions declared)");
                 }
                 if (dims[i] < 0) throw new DataException(file + ": negative dimension " + dims[i]);
-                size *= dims[i];
+                size = dims[i] == 0 || size <= Long.MAX_VALUE / dims[i] ? size * dims[i] : Long.MAX_VALUE; // saturates
             }
-            if (size > Integer.MAX_VALUE - 8) throw new DataException(file + ": " + size + " values are more than this reader holds");
-            byte[] bytes = new byte[(int) size];
-            int read = in.readNBytes(bytes, 0, bytes.length);
-            if (read != bytes.length) throw new DataException(file + ": expected " + size + " bytes of data, found " + read);
+            if (size > Integer.MAX_VALUE - 8) throw new DataException(file + ": " + dimsText(dims) + " are more values than this reader holds");
+            // The header is only a claim: an uncompressed file must hold exactly that much data, which
+            // is checked before allocating; a gzipped one is read as it arrives and may fall short.
+            long header = 4 + 4L * dims.length;
+            if (!gzipped && fileSize - header != size) {
+                throw new DataException(file + ": expected " + size + " bytes of data, found " + Math.max(0, fileSize - header));
+            }
+            byte[] bytes = gzipped ? readGrowing(in, (int) size) : new byte[(int) size];
+            int read = gzipped ? bytes.length : in.readNBytes(bytes, 0, bytes.length);
+            if (read != size) {
+                throw new DataException(file + ": expected " + size + " bytes of data, found " + read);
+            }
             if (in.read() != -1) throw new DataException(file + ": data continues after the " + size + " values the header declares");
             return new Array(dims, bytes);
         } catch (ZipException | EOFException e) {
@@ -71,11 +82,33 @@ public final class Idx {
         }
     }
 
-    private static InputStream open(Path file) throws IOException {
+    /** Up to {@code n} bytes, in a buffer that grows with what arrives; shorter if the stream ends first. */
+    private static byte[] readGrowing(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[Math.min(n, 1 << 16)];
+        int size = 0;
+        while (size < n) {
+            if (size == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+            int got = in.read(buf, size, buf.length - size);
+            if (got < 0) break;
+            size += got;
+        }
+        return size == buf.length ? buf : Arrays.copyOf(buf, size);
+    }
+
+    private static String dimsText(int[] dims) {
+        StringBuilder sb = new StringBuilder();
+        for (int d : dims) sb.append(sb.length() == 0 ? "" : " x ").append(d);
+        return sb.toString();
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    private static InputStream open(Path file, boolean gzipped) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        in.mark(2);
-        int b1 = in.read(), b2 = in.read();
-        in.reset();
-        return b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        return gzipped ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
     }
 }

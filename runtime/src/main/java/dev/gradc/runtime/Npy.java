@@ -51,7 +51,7 @@ public final class Npy {
     public static NpyArray read(InputStream in, String nameForErrors) throws IOException {
         String name = nameForErrors.endsWith(".npy")
                 ? nameForErrors.substring(0, nameForErrors.length() - 4) : nameForErrors;
-        return read(in, name, nameForErrors, -1);
+        return read(in, name, nameForErrors, -1, false);
     }
 
     /** Total bytes {@link #write} produces for the array. */
@@ -87,11 +87,13 @@ public final class Npy {
     }
 
     /**
-     * Reads one array. {@code where} prefixes every message. If {@code total >= 0} the stream holds
-     * exactly {@code total} bytes, this array and nothing else: the data size is checked before
-     * allocating, and bytes after the data are an error.
+     * Reads one array. {@code where} prefixes every message. If {@code total >= 0} the stream should
+     * hold exactly {@code total} bytes, this array and nothing else: the header must agree with it,
+     * and bytes after the data are an error. Only when {@code totalIsReal} (the bytes are known to
+     * be there, as for a stored zip entry inside a file that long) is the array allocated at once;
+     * otherwise it grows as data arrives, so a claim never makes us allocate what is not there.
      */
-    static NpyArray read(InputStream in, String name, String where, long total) throws IOException {
+    static NpyArray read(InputStream in, String name, String where, long total, boolean totalIsReal) throws IOException {
         byte[] magic = in.readNBytes(6);
         if (magic.length == 0) throw fail(where, "empty, not a .npy array");
         if (!Arrays.equals(magic, MAGIC)) {
@@ -124,7 +126,7 @@ public final class Npy {
         if (n > Integer.MAX_VALUE - 8) {
             throw fail(where, "shape " + Arrays.toString(h.shape) + " has " + n + " elements, too many for a Java array");
         }
-        Object data = readData(in, where, h.dtype, (int) n, total >= 0);
+        Object data = readData(in, where, h.dtype, (int) n, total >= 0 && totalIsReal);
         if (total < 0) return new NpyArray(name, h.dtype, h.shape, data);
         long extra = in.transferTo(OutputStream.nullOutputStream()); // total may have been only a claim
         if (extra > 0) throw dataSize(where, dataBytes, dataBytes + extra);

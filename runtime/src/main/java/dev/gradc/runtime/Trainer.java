@@ -116,6 +116,34 @@ public interface Trainer {
 
     void setHyper(String name, double value);
 
+    /**
+     * The whole training state: parameters, every state buffer, hyper-parameters and the dropout
+     * generator (see {@link Checkpoint}). Copies; the trainer goes on unchanged.
+     */
+    Checkpoint checkpoint();
+
+    /**
+     * Continues from {@code c}, taken from a trainer of the same model: after it, steps give exactly
+     * the bits they would have given there. Names, shapes and dtype must match; on any mismatch
+     * (or a non-finite parameter) nothing changes and a {@link CheckpointException} lists them all.
+     */
+    void restore(Checkpoint c);
+
+    /** {@link #checkpoint()} written as a NumPy {@code .npz} file, replacing {@code file} only once complete. */
+    default void saveCheckpoint(Path file) throws IOException {
+        checkpoint().write(file);
+    }
+
+    /** {@link #restore} from a file {@link #saveCheckpoint} wrote. */
+    default void loadCheckpoint(Path file) throws IOException {
+        Checkpoint c = Checkpoint.read(file);
+        if (!c.isCheckpoint()) {
+            throw new CheckpointException(file + " holds " + c.arrays().size() + " arrays but no " + Checkpoint.MARKER
+                    + ": it is not a checkpoint (parameters alone load with loadParams)");
+        }
+        restore(c);
+    }
+
     /** Writes the parameters as a NumPy {@code .npz} file, one array per parameter named as in the model. */
     void saveParams(Path file) throws IOException;
 

@@ -2,8 +2,10 @@ package dev.gradc.runtime;
 
 import dev.gradc.runtime.internal.Rng;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * A plain training loop over in-memory data sets: the first input of the model receives the
@@ -25,18 +27,54 @@ public final class Training {
      * @param signedLabels labels 0/1 in the data are fed as -1/+1 (for max-margin losses)
      * @param regression report mean squared error instead of accuracy
      * @param printEvery progress every so many steps (with steps) or epochs (with epochs); 0 for none
+     * @param checkParameters after each step, also check that every parameter is finite (costs a pass over them);
+     *     the loss is always checked
+     * @throws IllegalArgumentException if a count is out of range
      */
     public record Config(int steps, int epochs, int batchSize, LearningRate rate, long seed,
-                         boolean signedLabels, boolean regression, int printEvery) {
-        /** Steps of the whole run for {@code n} training examples. */
+                         boolean signedLabels, boolean regression, int printEvery, boolean checkParameters) {
+        public Config {
+            if (epochs < 0) throw new IllegalArgumentException("epochs must be at least 0 (0 counts steps), got " + epochs);
+            if (epochs == 0 && steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+            if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+            if (printEvery < 0) throw new IllegalArgumentException("printEvery must be at least 0 (0 for none), got " + printEvery);
+            if (rate == null) throw new IllegalArgumentException("rate must not be null");
+        }
+
+        /** Without the parameter check. */
+        public Config(int steps, int epochs, int batchSize, LearningRate rate, long seed,
+                      boolean signedLabels, boolean regression, int printEvery) {
+            this(steps, epochs, batchSize, rate, seed, signedLabels, regression, printEvery, false);
+        }
+
+        /**
+         * Steps of the whole run for {@code n} training examples.
+         *
+         * @throws IllegalArgumentException if there would be more than {@code Integer.MAX_VALUE}
+         */
         public int totalSteps(int n) {
-            return epochs > 0 ? epochs * stepsPerEpoch(n) : steps;
+            if (epochs == 0) return steps;
+            long total = (long) epochs * stepsPerEpoch(n);
+            if (total > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(epochs + " epochs of " + stepsPerEpoch(n) + " steps are " + total
+                        + " steps, more than " + Integer.MAX_VALUE);
+            }
+            return (int) total;
         }
 
         public int stepsPerEpoch(int n) {
-            int b = Math.max(1, Math.min(batchSize, n));
+            int b = batchFor(batchSize, n);
             return (n + b - 1) / b;
         }
+    }
+
+    /**
+     * The batch of a training step over {@code examples}: {@code requested}, at most the data set
+     * (0 or less: the whole set, as micrograd). The one place this is decided; the CLI builds its
+     * trainer for it.
+     */
+    public static int batchFor(int requested, int examples) {
+        return Math.max(1, requested > 0 ? Math.min(requested, examples) : examples);
     }
 
     /**
@@ -77,11 +115,26 @@ public final class Training {
         if (t.outputs().isEmpty()) throw new DataException(t.modelName() + " has no output method to measure it with");
     }
 
+    /**
+     * Trains {@code t} on {@code train} as {@code c} says.
+     *
+     * @throws DivergenceException right after the first step whose loss (or, with
+     *     {@link Config#checkParameters}, a parameter) is not finite; nothing is printed for that step
+     */
     public static Result fit(Trainer t, Dataset train, Dataset test, Config c, Consumer<String> progress) {
+        return fit(t, train, test, c, progress, step -> { });
+    }
+
+    /**
+     * As {@link #fit(Trainer, Dataset, Dataset, Config, Consumer)}, calling {@code beforeStep} with
+     * each 1-based step number once its inputs and learning rate are set, just before
+     * {@link Trainer#step()}: a host may snapshot the state a step starts from.
+     */
+    public static Result fit(Trainer t, Dataset train, Dataset test, Config c, Consumer<String> progress, IntConsumer beforeStep) {
         checkFits(t, train);
         if (test != null) checkFits(t, test);
         int n = train.size(), f = train.features();
-        int batch = Math.min(c.batchSize(), Math.min(n, t.maxBatch()));
+        int batch = Math.min(batchFor(c.batchSize(), n), t.maxBatch());
         int total = c.totalSteps(n), perEpoch = c.stepsPerEpoch(n);
         double[] xs = new double[batch * f], ys = new double[batch];
         int[] order = new int[n];
@@ -89,6 +142,7 @@ public final class Training {
         Rng rng = new Rng(c.seed());
         int cursor = n; // forces a shuffle before the first batch
         TensorView x = t.input(t.inputs().get(0).name()), y = t.input(t.inputs().get(1).name());
+        List<TensorView> params = c.checkParameters() ? t.params().stream().map(p -> t.param(p.name())).toList() : List.of();
         long nanos = 0, epochNanos = 0;
         double epochLoss = 0;
         for (int step = 0; step < total; step++) {
@@ -108,12 +162,17 @@ public final class Training {
             y.copyFrom(b == batch ? ys : java.util.Arrays.copyOf(ys, b));
             double lr = c.rate().at(step);
             t.setLearningRate(lr);
+            beforeStep.accept(step + 1);
             long start = System.nanoTime();
             t.step();
             long took = System.nanoTime() - start;
             nanos += took;
             epochNanos += took;
-            epochLoss += t.loss();
+            double loss = t.loss();
+            // One comparison per step: stop before a NaN is printed, measured or saved over a good checkpoint.
+            if (!Double.isFinite(loss)) throw new DivergenceException(step + 1, lr, loss, null, null);
+            for (TensorView p : params) checkFinite(p, step + 1, lr);
+            epochLoss += loss;
             if (c.printEvery() <= 0) continue;
             if (c.epochs() > 0) {
                 int epoch = (step + 1) / perEpoch;
@@ -135,6 +194,18 @@ public final class Training {
         Score trainScore = evaluate(t, train, c.signedLabels(), c.regression());
         Score testScore = test == null ? null : evaluate(t, test, c.signedLabels(), c.regression());
         return new Result(loss, trainScore, testScore, total, nanos);
+    }
+
+    /** Throws if the parameter holds a NaN or infinity; reads the trainer's own array, allocating nothing. */
+    private static void checkFinite(TensorView p, int step, double lr) {
+        Object buffer = p.buffer();
+        int n = p.size();
+        if (buffer instanceof float[] f) {
+            for (int i = 0; i < n; i++) if (!Float.isFinite(f[i])) throw new DivergenceException(step, lr, f[i], p.name(), null);
+        } else {
+            double[] d = (double[]) buffer;
+            for (int i = 0; i < n; i++) if (!Double.isFinite(d[i])) throw new DivergenceException(step, lr, d[i], p.name(), null);
+        }
     }
 
     private static String brief(Score s) {

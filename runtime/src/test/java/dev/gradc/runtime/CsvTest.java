@@ -132,4 +132,12 @@ class CsvTest {
             }
         }
     }
+
+    @Test
+    void labelsCheckedWhileReadingAreRefusedAtTheirPosition() throws IOException {
+        Path f = Files.writeString(dir.resolve("d.csv"), "a,b,label\n1,2,0\n3,4, 7\n");
+        DataException e = assertThrows(DataException.class, () -> Csv.read(f, v -> v == 0 || v == 1 || v == 2, "the 3 classes (0 to 2)"));
+        assertEquals(f + ":3:6: error: label 7 is outside the 3 classes (0 to 2)", e.getMessage());
+        assertEquals(2, Csv.read(f, v -> v >= 0, "non-negative labels").size());
+    }
 }

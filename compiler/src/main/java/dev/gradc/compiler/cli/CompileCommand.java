@@ -32,14 +32,16 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() {
         for (Path model : models) {
             Compilation c = ModelFiles.compile(model, float64, packageName);
-            Path out = outDir.resolve(c.className().replace('.', '/') + ".class");
-            try {
-                Files.createDirectories(out.getParent());
-                Files.write(out, c.classBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            for (java.util.Map.Entry<String, byte[]> file : c.classFiles().entrySet()) {
+                Path out = outDir.resolve(file.getKey().replace('.', '/') + ".class");
+                try {
+                    Files.createDirectories(out.getParent());
+                    Files.write(out, file.getValue());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (file.getKey().equals(c.className())) spec.commandLine().getOut().println("wrote " + out);
             }
-            spec.commandLine().getOut().println("wrote " + out);
         }
         return 0;
     }

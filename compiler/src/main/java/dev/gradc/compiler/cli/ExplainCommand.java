@@ -26,9 +26,16 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "The batch size buffer sizes are reported at (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    enum Format { text, dot }
+
+    @Option(names = "--format", defaultValue = "text", description = "text, or dot: the graph of one stage (forward, backward, "
+            + "trained, optimized or plan, whose kernels are drawn as clusters) as Graphviz DOT, for `dot -Tpng` (default: ${DEFAULT-VALUE}).")
+    Format format;
+
     @Override
     public Integer call() {
         Compilation c = ModelFiles.compile(model, float64, null);
+        if (format == Format.dot) return dot(c);
         if (stage == Stage.model || stage == Stage.all) print("model (elaborated: constants folded, helpers inlined)", dev.gradc.dsl.ExprPrinter.print(c.model()));
         if (stage == Stage.forward || stage == Stage.all) print("forward", c.forward().toString());
         if (stage == Stage.backward || stage == Stage.all) print("backward", c.backward().toString());
@@ -46,6 +53,29 @@ final class ExplainCommand implements Callable<Integer> {
                     "buffers at batch %d: %d arrays, %,d bytes; without memory planning %d arrays, %,d bytes%n", batch,
                     c.plan().buffers().size(), c.plan().bytes(batch, bytes), c.plan().unplanned().size(), c.plan().unplannedBytes(batch, bytes)));
         }
+        return 0;
+    }
+
+    private int dot(Compilation c) {
+        dev.gradc.compiler.ir.Graph g;
+        java.util.Map<String, java.util.List<dev.gradc.compiler.ir.Node>> kernels = new java.util.LinkedHashMap<>();
+        switch (stage) {
+            case forward: g = c.forward(); break;
+            case backward: g = c.backward(); break;
+            case trained: g = c.trained(); break;
+            case optimized: g = c.optimized(); break;
+            case plan:
+                g = c.optimized();
+                for (dev.gradc.compiler.plan.Plan.Kernel k : c.plan().kernels()) {
+                    java.util.List<dev.gradc.compiler.ir.Node> nodes = new java.util.ArrayList<>(k.fused());
+                    nodes.add(k.root());
+                    kernels.put("k" + k.id(), nodes);
+                }
+                break;
+            default:
+                throw new Main.UserError("gradc: --format dot draws one graph: give --stage forward, backward, trained, optimized or plan");
+        }
+        spec.commandLine().getOut().print(dev.gradc.compiler.ir.DotPrinter.print(g, kernels));
         return 0;
     }
 

@@ -33,8 +33,12 @@ public final class Main implements Runnable {
             }
         }
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof UsageError) {
+                err.println(e.getMessage());
+                return 2;
+            }
             if (e instanceof CompileException || e instanceof CheckpointException || e instanceof DataException
-                    || e instanceof UserError) {
+                    || e instanceof dev.gradc.runtime.TrainerTooLargeException || e instanceof UserError) {
                 err.println(e.getMessage());
                 return 1;
             }
@@ -54,9 +58,16 @@ public final class Main implements Runnable {
     }
 
     /** A mistake in how gradc was called (a missing file, a model that does not fit the data). */
-    static final class UserError extends RuntimeException {
+    static class UserError extends RuntimeException {
         UserError(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** An option out of its range or a wrong combination of options: exit code 2, as for options picocli cannot parse. */
+    static final class UsageError extends UserError {
+        UsageError(String message) {
+            super(message);
         }
     }
 

@@ -15,8 +15,13 @@ import dev.gradc.runtime.internal.CompiledTrainer;
 import dev.gradc.runtime.internal.Signature;
 import dev.gradc.runtime.internal.Storage;
 import dev.gradc.runtime.internal.Workers;
+import dev.gradc.runtime.internal.Warmup;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Type;
@@ -61,6 +66,9 @@ public final class ClassEmitter {
     private final String buffersField;
     private final Type buffersType;
     private final ClassWriter cw;
+    /** Methods whose kernels have a Vector API variant, and the class that holds those. */
+    private final Set<String> vectorKernels = new LinkedHashSet<>();
+    private final Type vectorClass;
 
     private ClassEmitter(Plan plan, Signature signature, ClassOptions options) {
         this.plan = plan;
@@ -71,7 +79,13 @@ public final class ClassEmitter {
         this.array = Type.getType("[" + elem.getDescriptor());
         this.buffersField = options.dtype() == DType.FLOAT64 ? "doubles" : "floats";
         this.buffersType = Type.getType("[" + array.getDescriptor());
-        this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+        this.cw = writer();
+        this.vectorClass = Type.getObjectType(options.internalName() + "$Vector");
+        for (Plan.Kernel k : plan.methods()) if (KernelEmitter.hasVectorVariant(k, elem)) vectorKernels.add(k.method());
+    }
+
+    private static ClassWriter writer() {
+        return new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
                 return "java/lang/Object"; // frames here only merge arrays and this; never load classes
@@ -79,9 +93,118 @@ public final class ClassEmitter {
         };
     }
 
-    /** The class file of a trainer running {@code plan} and exposing {@code signature}. */
-    public static byte[] emit(Plan plan, Signature signature, ClassOptions options) {
-        return new ClassEmitter(plan, signature, options).emitClass();
+    /**
+     * {@code Name$Vector}: the Vector API variants of the kernels, public static like the originals;
+     * {@code READY}, false until a daemon thread started by its initializer has run them until the
+     * JIT compiled them ({@link Warmup}); a round of that warm-up calls each once on scratch arrays.
+     */
+    private byte[] emitVectorClass() {
+        ClassWriter vw = writer();
+        Type job = Type.getType(Warmup.Job.class);
+        vw.visit(options.classVersion(), ACC_PUBLIC | ACC_FINAL | ACC_SUPER, vectorClass.getInternalName(), null,
+                "java/lang/Object", new String[] {job.getInternalName()});
+        vw.visitSource(options.sourceFile(), null);
+        vw.visitField(ACC_PUBLIC | ACC_STATIC | org.objectweb.asm.Opcodes.ACC_VOLATILE, "READY", "Z", null, null).visitEnd();
+        vw.visitField(ACC_PRIVATE | ACC_FINAL, "scratch", "[[F", null, null).visitEnd();
+        vw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, "KERNELS", HANDLES.getDescriptor(), null, null).visitEnd();
+        List<Plan.Kernel> kernels = new ArrayList<>();
+        for (Plan.Kernel k : plan.methods()) if (vectorKernels.contains(k.method())) kernels.add(k);
+        for (Plan.Kernel k : kernels) {
+            GeneratorAdapter g = method(vw, ACC_PUBLIC | ACC_STATIC, k.method(), KernelEmitter.descriptor(k, elem));
+            line(g, k.root());
+            k.root().op.lower(new KernelEmitter(k, g, elem, true));
+            g.returnValue();
+            g.endMethod();
+        }
+        // static { KERNELS = {handles of the kernels}; Warmup.start(new Name$Vector()); }
+        GeneratorAdapter clinit = method(vw, ACC_STATIC, "<clinit>", "()V");
+        clinit.push(kernels.size());
+        clinit.newArray(HANDLE);
+        for (int i = 0; i < kernels.size(); i++) {
+            clinit.dup();
+            clinit.push(i);
+            clinit.push(new org.objectweb.asm.Handle(org.objectweb.asm.Opcodes.H_INVOKESTATIC, vectorClass.getInternalName(),
+                    kernels.get(i).method(), KernelEmitter.descriptor(kernels.get(i), elem), false));
+            clinit.arrayStore(HANDLE);
+        }
+        clinit.putStatic(vectorClass, "KERNELS", HANDLES);
+        clinit.newInstance(vectorClass);
+        clinit.dup();
+        clinit.invokeConstructor(vectorClass, new Method("<init>", "()V"));
+        clinit.invokeStatic(Type.getType(Warmup.class), new Method("start", Type.VOID_TYPE, new Type[] {job}));
+        clinit.returnValue();
+        clinit.endMethod();
+        // Scratch arrays at a small batch, one per argument of each kernel, allocated once.
+        List<Integer> sizes = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        for (Plan.Kernel k : kernels) {
+            List<dev.gradc.compiler.ir.Size> args = new ArrayList<>();
+            args.add(k.root().shape.size());
+            for (Node in : k.reads()) args.add(in.shape.size());
+            int batch = 64;
+            for (dev.gradc.compiler.ir.Size s : args) if (s.at(batch) > 1 << 20) batch = 1;
+            batches.add(batch);
+            for (dev.gradc.compiler.ir.Size s : args) sizes.add((int) Math.min(Integer.MAX_VALUE - 8, s.at(batch)));
+        }
+        GeneratorAdapter init = method(vw, ACC_PUBLIC, "<init>", "()V");
+        init.loadThis();
+        init.invokeConstructor(Type.getType(Object.class), new Method("<init>", "()V"));
+        init.loadThis();
+        init.push(sizes.size());
+        init.newArray(Type.getType("[F"));
+        for (int i = 0; i < sizes.size(); i++) {
+            init.dup();
+            init.push(i);
+            init.push(sizes.get(i));
+            init.newArray(Type.FLOAT_TYPE);
+            init.arrayStore(Type.getType("[F"));
+        }
+        init.putField(vectorClass, "scratch", Type.getType("[[F"));
+        init.returnValue();
+        init.endMethod();
+        GeneratorAdapter round = method(vw, ACC_PUBLIC, "round", "()V");
+        int next = 0;
+        for (int i = 0; i < kernels.size(); i++) {
+            Plan.Kernel k = kernels.get(i);
+            round.getStatic(vectorClass, "KERNELS", HANDLES); // through the handle, as the trainer calls it
+            round.push(i);
+            round.arrayLoad(HANDLE);
+            for (int a = 0; a <= k.reads().size(); a++) {
+                round.loadThis();
+                round.getField(vectorClass, "scratch", Type.getType("[[F"));
+                round.push(next++);
+                round.arrayLoad(Type.getType("[F"));
+            }
+            round.push(batches.get(i));
+            if (k.pool()) round.push((String) null);
+            if (k.splits()) {
+                round.push(0);
+                round.push(1);
+            }
+            round.invokeVirtual(HANDLE, new Method("invokeExact", KernelEmitter.descriptor(k, elem)));
+        }
+        round.returnValue();
+        round.endMethod();
+        GeneratorAdapter ready = method(vw, ACC_PUBLIC, "ready", "()V");
+        ready.push(true);
+        ready.putStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
+        ready.returnValue();
+        ready.endMethod();
+        vw.visitEnd();
+        return vw.toByteArray();
+    }
+
+    /**
+     * The class files of a trainer running {@code plan} and exposing {@code signature}, by binary
+     * name: the trainer first, then (float32 with vector kernels) its companion {@code Name$Vector}
+     * holding the kernels' Vector API variants, loaded only where the JVM has the module.
+     */
+    public static Map<String, byte[]> emit(Plan plan, Signature signature, ClassOptions options) {
+        ClassEmitter e = new ClassEmitter(plan, signature, options);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put(options.internalName().replace('/', '.'), e.emitClass());
+        if (!e.vectorKernels.isEmpty()) out.put(e.vectorClass.getInternalName().replace('/', '.'), e.emitVectorClass());
+        return out;
     }
 
     private byte[] emitClass() {
@@ -145,6 +268,23 @@ public final class ClassEmitter {
         g.loadArg(0);
         g.loadArg(1);
         g.invokeConstructor(BASE, new Method("<init>", "(Ljava/lang/String;Ljava/lang/String;IJ)V"));
+        // Resolve here every class the kernels and entry points name: the first resolution asks this class's
+        // loader, in Java code that allocates, and a trainer's first step must allocate nothing.
+        for (Class<?> used : List.of(Workers.class, Workers.Task.class, dev.gradc.runtime.internal.MatMul.class,
+                dev.gradc.runtime.internal.FloatMath.class, dev.gradc.runtime.internal.Scalars.class, Math.class,
+                java.util.Arrays.class, System.class, java.lang.invoke.MethodHandle.class)) {
+            g.push(Type.getType(used));
+            g.pop();
+        }
+        if (!vectorKernels.isEmpty()) {
+            // Load the Vector API companion now (its initializer starts its warm-up), not in the first step.
+            Label none = new Label();
+            g.getStatic(Type.getType(dev.gradc.runtime.internal.MatMul.class), "VECTOR", Type.BOOLEAN_TYPE);
+            g.ifZCmp(GeneratorAdapter.EQ, none);
+            g.getStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
+            g.pop();
+            g.mark(none);
+        }
         g.returnValue();
         g.endMethod();
     }
@@ -152,7 +292,9 @@ public final class ClassEmitter {
     private void kernel(Plan.Kernel k) {
         GeneratorAdapter g = method(ACC_PRIVATE | ACC_STATIC, k.method(), KernelEmitter.descriptor(k, elem));
         line(g, k.root());
-        k.root().op.lower(new KernelEmitter(k, g, elem));
+        KernelEmitter emitter = new KernelEmitter(k, g, elem);
+        if (k.epilogue() != null) emitter.productWithEpilogue(k.epilogue());
+        else k.root().op.lower(emitter);
         g.returnValue();
         g.endMethod();
     }
@@ -214,7 +356,7 @@ public final class ClassEmitter {
         List<Plan.Call> part = new ArrayList<>();
         int bytes = 0;
         for (Plan.Call c : calls) {
-            int size = 16 + 6 * (1 + c.args().size()); // the buffers (aload, push, aaload each), batch, pool, invoke, line
+            int size = 36 + 6 * (1 + c.args().size()); // the buffers (aload, push, aaload each), batch, pool, the two invokes, line
             if (!part.isEmpty() && bytes + size > BYTES_PER_PART) {
                 parts.add(part);
                 part = new ArrayList<>();
@@ -260,6 +402,40 @@ public final class ClassEmitter {
     /** Loads a call's buffers and the batch (the pool for a product; part and parts for a split loop) and invokes its kernel. */
     private void invoke(GeneratorAdapter g, int buffers, Plan.Call c, boolean part) {
         Plan.Kernel k = c.kernel();
+        Method kernel = new Method(k.method(), KernelEmitter.descriptor(k, elem));
+        if (!vectorKernels.contains(k.method())) {
+            arguments(g, buffers, c, part);
+            g.invokeStatic(self, kernel);
+            return;
+        }
+        // if (MatMul.VECTOR && Name$Vector.READY) the vector variant, else the plain one: the same bits.
+        // MatMul.VECTOR comes first, so that Name$Vector is never loaded without the module. The variant
+        // is called through a method handle the JIT cannot see through, so that it stays a compiled
+        // method of its own: inlined into a long caller, its vector operations would outgrow the
+        // JIT's inlining budget and fall back to boxed vectors.
+        Label plainKernel = new Label(), done = new Label();
+        g.getStatic(Type.getType(dev.gradc.runtime.internal.MatMul.class), "VECTOR", Type.BOOLEAN_TYPE);
+        g.ifZCmp(GeneratorAdapter.EQ, plainKernel);
+        g.getStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
+        g.ifZCmp(GeneratorAdapter.EQ, plainKernel);
+        g.getStatic(vectorClass, "KERNELS", HANDLES);
+        g.push(new ArrayList<>(vectorKernels).indexOf(k.method()));
+        g.arrayLoad(HANDLE);
+        arguments(g, buffers, c, part);
+        g.invokeVirtual(HANDLE, new Method("invokeExact", KernelEmitter.descriptor(k, elem)));
+        g.goTo(done);
+        g.mark(plainKernel);
+        arguments(g, buffers, c, part);
+        g.invokeStatic(self, kernel);
+        g.mark(done);
+    }
+
+    private static final Type HANDLE = Type.getType(java.lang.invoke.MethodHandle.class);
+    private static final Type HANDLES = Type.getType(java.lang.invoke.MethodHandle[].class);
+
+    /** A call's buffers and the batch (the pool for a product; part and parts for a split loop). */
+    private void arguments(GeneratorAdapter g, int buffers, Plan.Call c, boolean part) {
+        Plan.Kernel k = c.kernel();
         buffer(g, buffers, c.out());
         for (int a : c.args()) buffer(g, buffers, a);
         g.loadThis();
@@ -277,7 +453,6 @@ public final class ClassEmitter {
                 g.push(1);
             }
         }
-        g.invokeStatic(self, new Method(k.method(), KernelEmitter.descriptor(k, elem)));
     }
 
     /** {@code runOutput(i)}: output i's entry point. */
@@ -349,8 +524,12 @@ public final class ClassEmitter {
     }
 
     private GeneratorAdapter method(int access, String name, String descriptor) {
+        return method(cw, access, name, descriptor);
+    }
+
+    private static GeneratorAdapter method(ClassWriter w, int access, String name, String descriptor) {
         Method m = new Method(name, descriptor);
-        GeneratorAdapter g = new GeneratorAdapter(access, m, cw.visitMethod(access, name, descriptor, null, null));
+        GeneratorAdapter g = new GeneratorAdapter(access, m, w.visitMethod(access, name, descriptor, null, null));
         g.visitCode();
         return g;
     }

@@ -48,8 +48,17 @@ final class KernelEmitter implements Lowering {
     private final int batchArg;
     /** The argument holding this kernel's part of a split loop, or -1 (then {@code parts} follows it). */
     private final int partArg;
+    /** Whether this is the kernel's Vector API variant: its innermost loop steps a vector at a time. */
+    private final boolean vector;
+    /** The local holding the vector length, in a vector variant. */
+    private int lanes = -1;
 
     KernelEmitter(Plan.Kernel k, GeneratorAdapter g, Type elem) {
+        this(k, g, elem, false);
+    }
+
+    KernelEmitter(Plan.Kernel k, GeneratorAdapter g, Type elem, boolean vector) {
+        this.vector = vector;
         this.node = k.root();
         this.g = g;
         this.elem = elem;
@@ -114,7 +123,40 @@ final class KernelEmitter implements Lowering {
         strides.add(out.strides());
         // A fused node has the output's shape, so every buffer read broadcasts against the output.
         for (Node in : read) strides.add(in.shape.broadcastStrides(out));
-        loopNest(sizes(out), strides, index -> {
+        Nest nest = merge(sizes(out), strides);
+        Consumer<int[]> vectorBody = null;
+        if (vector && fitsVector(nest)) {
+            lanes = g.newLocal(INT_TYPE);
+            g.invokeStatic(VectorEmitter.OPS, new Method("lanes", INT_TYPE, new Type[0]));
+            g.storeLocal(lanes);
+            List<Size> inner = new ArrayList<>();
+            for (List<Size> st : nest.strides()) inner.add(st.get(st.size() - 1));
+            vectorBody = index -> {
+                Map<Node, Integer> loaded = new HashMap<>();
+                for (Map.Entry<Node, Integer> h : hoisted.entrySet()) {
+                    g.loadLocal(h.getValue());
+                    loaded.put(h.getKey(), VectorEmitter.broadcastToLocal(g));
+                }
+                for (int j = 0; j < read.size(); j++) {
+                    g.loadArg(argOf.get(read.get(j)));
+                    g.loadLocal(index[j + 1]);
+                    if (inner.get(j + 1).equals(Size.ONE)) {
+                        g.invokeStatic(VectorEmitter.OPS, new Method("load", VectorEmitter.VECTOR, new Type[] {array, INT_TYPE}));
+                        int local = g.newLocal(VectorEmitter.VECTOR);
+                        g.storeLocal(local);
+                        loaded.put(read.get(j), local);
+                    } else { // the same element across the vector: a broadcast
+                        g.arrayLoad(elem);
+                        loaded.put(read.get(j), VectorEmitter.broadcastToLocal(g));
+                    }
+                }
+                new VectorEmitter(g, vectorOperands(node, loaded)).emit(value);
+                g.loadArg(0);
+                g.loadLocal(index[0]);
+                g.invokeStatic(VectorEmitter.OPS, new Method("store", Type.VOID_TYPE, new Type[] {VectorEmitter.VECTOR, array, INT_TYPE}));
+            };
+        }
+        loopNest(nest, new Size[strides.size()], vectorBody, index -> {
             Map<Node, Integer> loaded = new HashMap<>(hoisted);
             for (int j = 0; j < read.size(); j++) {
                 int local = g.newLocal(elem);
@@ -130,6 +172,55 @@ final class KernelEmitter implements Lowering {
             new ScalarEmitter(g, elem, operands).emit(value);
             g.arrayStore(elem);
         });
+    }
+
+    /** The vector version of {@link #operands}: fused inputs computed into vector locals first. */
+    private VectorEmitter.Operand[] vectorOperands(Node n, Map<Node, Integer> value) {
+        VectorEmitter.Operand[] operands = new VectorEmitter.Operand[n.inputs.size()];
+        for (int i = 0; i < operands.length; i++) {
+            Node in = n.input(i);
+            if (fused.contains(in) && !value.containsKey(in)) {
+                VectorEmitter.Operand[] inner = vectorOperands(in, value);
+                new VectorEmitter(g, inner).emit(((Elementwise<?>) in.op).value(in));
+                int local = g.newLocal(VectorEmitter.VECTOR);
+                g.storeLocal(local);
+                value.put(in, local);
+            }
+            Integer local = value.get(in);
+            operands[i] = local != null ? () -> g.loadLocal(local) : () -> {
+                pushScalar(in);
+                g.invokeStatic(VectorEmitter.OPS, new Method("broadcast", VectorEmitter.VECTOR, new Type[] {elem}));
+            };
+        }
+        return operands;
+    }
+
+    /**
+     * Whether a pointwise kernel has a Vector API variant: float32, every operation of its fused
+     * expression with a vector form, and an innermost loop that writes its output contiguously and
+     * reads each buffer contiguously or one element throughout (a broadcast).
+     */
+    static boolean hasVectorVariant(Plan.Kernel k, Type elem) {
+        Node root = k.root();
+        if (elem != Type.FLOAT_TYPE || k.variant() != Plan.Variant.VECTOR || root.shape.rank() == 0) return false;
+        if (!(root.op instanceof Elementwise<?> || root.op == dev.gradc.compiler.ops.Broadcast.OP)) return false;
+        if (root.op instanceof Elementwise<?> e && !VectorEmitter.supports(e.value(root))) return false;
+        for (Node f : k.fused()) if (!VectorEmitter.supports(((Elementwise<?>) f.op).value(f))) return false;
+        List<Size[]> strides = new ArrayList<>();
+        strides.add(root.shape.strides());
+        for (Node in : k.reads()) if (!in.shape.size().equals(Size.ONE)) strides.add(in.shape.broadcastStrides(root.shape));
+        return fitsVector(merge(sizes(root.shape), strides));
+    }
+
+    private static boolean fitsVector(Nest nest) {
+        if (nest.dims().isEmpty()) return false;
+        int last = nest.dims().size() - 1;
+        if (!nest.strides().get(0).get(last).equals(Size.ONE)) return false;
+        for (List<Size> st : nest.strides()) {
+            Size s = st.get(last);
+            if (!s.equals(Size.ONE) && !s.equals(Size.of(0))) return false;
+        }
+        return true;
     }
 
     /** Where each input of {@code n} comes from inside a pointwise loop; emits fused inputs' code first. */
@@ -154,6 +245,27 @@ final class KernelEmitter implements Lowering {
     @Override
     public void reduce(Reduce op, Shape kept) {
         Shape in = node.input(0).shape;
+        int prefix = 0; // reduced axes that lead the shape: a sum over them is a column sum of a matrix
+        while (prefix < in.rank() && kept.dim(prefix) == 1 && in.dim(prefix) != 1) prefix++;
+        boolean onlyPrefix = prefix > 0;
+        for (int axis = prefix; axis < in.rank(); axis++) onlyPrefix &= kept.dim(axis) == in.dim(axis);
+        if (op == Reduce.SUM && onlyPrefix) {
+            // out[j] = sum over rows i of in[i][j], rows in order from +0: the same adds as the loop below, vectorized
+            Size rows = Size.ONE, columns = Size.ONE;
+            for (int axis = 0; axis < in.rank(); axis++) {
+                if (axis < prefix) rows = rows.times(in.dimSize(axis));
+                else columns = columns.times(in.dimSize(axis));
+            }
+            g.push((String) null); // no pool: the trainer's threads split the products
+            g.loadArg(0);
+            g.push(0);
+            g.loadArg(inputArg[0]);
+            g.push(0);
+            pushSize(rows);
+            pushSize(columns);
+            g.invokeStatic(WORKERS, new Method("columnSums", Type.VOID_TYPE, new Type[] {WORKERS, array, INT_TYPE, array, INT_TYPE, INT_TYPE, INT_TYPE}));
+            return;
+        }
         fillOutput(kept.size(), op.identity);
         List<Size[]> strides = List.of(kept.broadcastStrides(in), in.strides());
         loopNest(sizes(in), strides, index -> {
@@ -302,6 +414,31 @@ final class KernelEmitter implements Lowering {
         });
     }
 
+    /** {@code out = act(op(A)·op(B) + bias)} in one call of the runtime's {@link Workers#multiplyBias}. */
+    void productWithEpilogue(Plan.Epilogue e) {
+        Node product = e.product();
+        MatMul.Transpose t = MatMul.OP.attr(product);
+        Shape a = product.input(0).shape, b = product.input(1).shape;
+        int m = local(a.dimSize(t.a() ? 1 : 0)), k = local(a.dimSize(t.a() ? 0 : 1)), n = local(b.dimSize(t.b() ? 0 : 1));
+        g.loadArg(batchArg + 1); // the pool
+        g.loadArg(0);
+        g.push(0);
+        g.loadArg(argOf.get(product.input(0)));
+        g.push(0);
+        g.push(t.a());
+        g.loadArg(argOf.get(product.input(1)));
+        g.push(0);
+        g.push(t.b());
+        g.loadLocal(m);
+        g.loadLocal(n);
+        g.loadLocal(k);
+        g.loadArg(argOf.get(e.bias()));
+        g.push(0);
+        g.push(e.relu());
+        g.invokeStatic(WORKERS, new Method("multiplyBias", Type.VOID_TYPE, new Type[] {WORKERS, array, INT_TYPE, array, INT_TYPE,
+                Type.BOOLEAN_TYPE, array, INT_TYPE, Type.BOOLEAN_TYPE, INT_TYPE, INT_TYPE, INT_TYPE, array, INT_TYPE, Type.BOOLEAN_TYPE}));
+    }
+
     /** {@code offset = batch * rows * cols}, or 0 when {@code batch} is -1 (a shared matrix). */
     private void offset(int offset, int batch, int rows, int cols) {
         if (batch < 0) {
@@ -396,6 +533,14 @@ final class KernelEmitter implements Lowering {
 
     /** As above, operand j's index starting at {@code start[j]} (null for 0). */
     private void loopNest(Size[] dims, List<Size[]> strides, Size[] start, Consumer<int[]> body) {
+        loopNest(merge(dims, strides), start, null, body);
+    }
+
+    /** Loop dimensions after merging, and each operand's stride along each. */
+    private record Nest(List<Size> dims, List<List<Size>> strides) {}
+
+    /** Drops dimensions of size 1 and merges neighbours that are contiguous for every operand. */
+    private static Nest merge(Size[] dims, List<Size[]> strides) {
         List<Size> d = new ArrayList<>();
         List<List<Size>> s = new ArrayList<>();
         for (int j = 0; j < strides.size(); j++) s.add(new ArrayList<>());
@@ -414,17 +559,26 @@ final class KernelEmitter implements Lowering {
                 for (int j = 0; j < strides.size(); j++) s.get(j).add(strides.get(j)[axis]);
             }
         }
-        int[] base = new int[strides.size()];
+        return new Nest(d, s);
+    }
+
+    /**
+     * The loops of a nest, operand j's index starting at {@code start[j]} (null for 0). With a
+     * {@code vectorBody}, the innermost loop runs it a vector at a time and {@code body} on the rest.
+     */
+    private void loopNest(Nest nest, Size[] start, Consumer<int[]> vectorBody, Consumer<int[]> body) {
+        int[] base = new int[start.length];
         for (int j = 0; j < base.length; j++) {
             base[j] = g.newLocal(INT_TYPE);
             pushSize(start[j] == null ? Size.of(0) : start[j]);
             g.storeLocal(base[j]);
         }
-        level(0, d, s, base, body, partArg);
+        level(0, nest.dims(), nest.strides(), base, vectorBody, body, partArg);
     }
 
     /** One loop of a nest; with {@code part} >= 0 (an argument index), only this part's share of its range. */
-    private void level(int axis, List<Size> dims, List<List<Size>> strides, int[] base, Consumer<int[]> body, int part) {
+    private void level(int axis, List<Size> dims, List<List<Size>> strides, int[] base, Consumer<int[]> vectorBody,
+                       Consumer<int[]> body, int part) {
         if (axis == dims.size()) {
             body.accept(base);
             return;
@@ -441,7 +595,7 @@ final class KernelEmitter implements Lowering {
             g.loadLocal(bound);
             g.storeLocal(end);
         }
-        forRange(start, end, i -> {
+        IntConsumer iteration = i -> {
             for (int j = 0; j < inner.length; j++) {
                 Size stride = strides.get(j).get(axis);
                 g.loadLocal(base[j]);
@@ -455,7 +609,31 @@ final class KernelEmitter implements Lowering {
                 }
                 g.storeLocal(inner[j]);
             }
-            level(axis + 1, dims, strides, inner, body, -1);
+        };
+        if (vectorBody != null && axis == dims.size() - 1) {
+            // Whole vectors up to upper = end - (end - start) % lanes, then one element at a time.
+            int upper = g.newLocal(INT_TYPE);
+            g.loadLocal(end);
+            g.loadLocal(end);
+            g.loadLocal(start);
+            g.math(GeneratorAdapter.SUB, INT_TYPE);
+            g.loadLocal(lanes);
+            g.math(GeneratorAdapter.REM, INT_TYPE);
+            g.math(GeneratorAdapter.SUB, INT_TYPE);
+            g.storeLocal(upper);
+            forRange(start, upper, lanes, i -> {
+                iteration.accept(i);
+                vectorBody.accept(inner);
+            });
+            forRange(upper, end, i -> {
+                iteration.accept(i);
+                body.accept(inner);
+            });
+            return;
+        }
+        forRange(start, end, i -> {
+            iteration.accept(i);
+            level(axis + 1, dims, strides, inner, vectorBody, body, -1);
         });
     }
 
@@ -477,6 +655,11 @@ final class KernelEmitter implements Lowering {
 
     /** {@code for (int i = start; i < end; i++) body(i)}, both int locals. */
     private void forRange(int start, int end, IntConsumer body) {
+        forRange(start, end, -1, body);
+    }
+
+    /** The same, stepping by the int local {@code step} (-1 for 1). */
+    private void forRange(int start, int end, int step, IntConsumer body) {
         int i = g.newLocal(INT_TYPE);
         Label top = new Label(), check = new Label();
         g.loadLocal(start);
@@ -484,7 +667,14 @@ final class KernelEmitter implements Lowering {
         g.goTo(check);
         g.mark(top);
         body.accept(i);
-        g.iinc(i, 1);
+        if (step < 0) {
+            g.iinc(i, 1);
+        } else {
+            g.loadLocal(i);
+            g.loadLocal(step);
+            g.math(GeneratorAdapter.ADD, INT_TYPE);
+            g.storeLocal(i);
+        }
         g.mark(check);
         g.loadLocal(i);
         g.loadLocal(end);

@@ -10,11 +10,13 @@ import org.objectweb.asm.commons.Method;
 /**
  * Lowers a {@link Scalar} expression to bytecode in the kernel's element type (float or double),
  * leaving its value on the stack. Operations without an instruction call {@code Math} or the
- * runtime's {@code Scalars} in double precision and narrow the result once.
+ * runtime's {@code Scalars} in double precision and narrow the result once; in float32, exp, tanh
+ * and sigmoid are the runtime's {@code FloatMath}, which vector kernels repeat lane for lane.
  */
 final class ScalarEmitter {
     private static final Type MATH = Type.getType(Math.class);
     private static final Type SCALARS = Type.getType(dev.gradc.runtime.internal.Scalars.class);
+    private static final Type FLOAT_MATH = Type.getType(dev.gradc.runtime.internal.FloatMath.class);
 
     /** Pushes the current element of one input (a loaded local, a fused node's local, an inline scalar). */
     interface Operand {
@@ -61,23 +63,28 @@ final class ScalarEmitter {
                 g.invokeStatic(MATH, new Method(name, elem, repeat(elem, a.args().size())));
                 break;
             }
-            case EXP: case LOG: case LOG1P: case SQRT: case SIN: case COS: case POW:
+            case EXP: case TANH: case SIGMOID:
+                if (elem == Type.FLOAT_TYPE) { // gradc's float32 functions, the same bits as their vector lanes
+                    emit(a.args().get(0));
+                    g.invokeStatic(FLOAT_MATH, new Method(op.name().toLowerCase(java.util.Locale.ROOT), elem, new Type[] {elem}));
+                } else if (op == Opcode.SIGMOID) {
+                    emitDouble(a.args().get(0));
+                    callScalars("sigmoid", 1);
+                } else {
+                    emitDouble(a.args().get(0));
+                    g.invokeStatic(MATH, new Method(op.name().toLowerCase(java.util.Locale.ROOT), Type.DOUBLE_TYPE, new Type[] {Type.DOUBLE_TYPE}));
+                }
+                break;
+            case LOG: case LOG1P: case SQRT: case SIN: case COS: case POW:
                 for (Scalar arg : a.args()) emitDouble(arg);
                 g.invokeStatic(MATH, new Method(op.name().toLowerCase(java.util.Locale.ROOT), Type.DOUBLE_TYPE,
                         repeat(Type.DOUBLE_TYPE, a.args().size())));
                 g.cast(Type.DOUBLE_TYPE, elem);
                 break;
-            case TANH:
-                emitDouble(a.args().get(0));
-                // JDK 17's Math.tanh is StrictMath's (slow); float needs only tanhFloat's precision.
-                if (elem == Type.FLOAT_TYPE) callScalars("tanhFloat", 1);
-                else g.invokeStatic(MATH, new Method("tanh", Type.DOUBLE_TYPE, new Type[] {Type.DOUBLE_TYPE}));
-                g.cast(Type.DOUBLE_TYPE, elem);
-                break;
-            case SIGMOID: case SOFTPLUS: case GELU: case ELU: case LEAKY_RELU:
+            case SOFTPLUS: case GELU: case ELU: case LEAKY_RELU:
                 for (Scalar arg : a.args()) emitDouble(arg);
-                callScalars(op == Opcode.SIGMOID ? "sigmoid" : op == Opcode.SOFTPLUS ? "softplus" : op == Opcode.GELU ? "gelu"
-                        : op == Opcode.ELU ? "elu" : "leakyRelu", a.args().size());
+                callScalars(op == Opcode.SOFTPLUS ? "softplus" : op == Opcode.GELU ? "gelu" : op == Opcode.ELU ? "elu" : "leakyRelu",
+                        a.args().size());
                 g.cast(Type.DOUBLE_TYPE, elem);
                 break;
             case GT: case GE: case LT: case LE: case EQ: case NE:

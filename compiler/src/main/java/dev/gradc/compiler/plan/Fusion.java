@@ -22,11 +22,12 @@ final class Fusion {
 
     /**
      * Which node each fused node is computed inside (its single reader). {@code live} in
-     * topological order; {@code users} every reader of a node, once per use; {@code keep} the
+     * topological order; {@code users} every reader of a node, once per use; {@code apart} nodes
+     * another kind of kernel computes (a product's epilogue), neither fused nor fused into; {@code keep} the
      * nodes that must have buffers; {@code inPlace} each optimizer update written over a leaf's
      * buffer, with that leaf.
      */
-    static Map<Node, Node> plan(List<Node> live, Map<Node, List<Node>> users, Set<Node> keep, Map<Node, Node> inPlace) {
+    static Map<Node, Node> plan(List<Node> live, Map<Node, List<Node>> users, Set<Node> keep, Map<Node, Node> inPlace, Set<Node> apart) {
         Map<Node, Node> updateOf = new HashMap<>();
         inPlace.forEach((update, leaf) -> updateOf.put(leaf, update));
         Map<Node, Node> fusedInto = new HashMap<>();
@@ -35,9 +36,9 @@ final class Fusion {
         for (int i = live.size() - 1; i >= 0; i--) {
             Node n = live.get(i);
             List<Node> readers = users.getOrDefault(n, List.of());
-            if (!(n.op instanceof Elementwise) || keep.contains(n) || readers.size() != 1) continue;
+            if (!(n.op instanceof Elementwise) || keep.contains(n) || apart.contains(n) || readers.size() != 1) continue;
             Node reader = readers.get(0);
-            if (!(reader.op instanceof Elementwise) || !reader.shape.equals(n.shape)) continue;
+            if (!(reader.op instanceof Elementwise) || apart.contains(reader) || !reader.shape.equals(n.shape)) continue;
             Node root = rootOf(reader, fusedInto);
             if (readsOverwrittenLeaf(n, root, updateOf)) continue;
             int size = kernelSize.getOrDefault(root, 1);

@@ -24,8 +24,12 @@ public record Plan(
         Map<Node, Node> inPlace,
         List<Size> unplanned) {
 
-    /** How a kernel runs: plain scalar loops today; a place for other variants (vector loops) beside it. */
-    public enum Variant { PLAIN }
+    /**
+     * How a kernel runs: PLAIN, scalar loops only; VECTOR, also a Vector API variant, which the
+     * generated class runs where the JVM has the module and the kernel's operations and layout
+     * allow (float32), with the same results.
+     */
+    public enum Variant { PLAIN, VECTOR }
 
     /** One array, of {@code size} elements at the maximum batch; {@code holds} says what lives in it. */
     public record Buffer(int index, Size size, String holds) {}
@@ -38,12 +42,19 @@ public record Plan(
      * outer loop is split across the pool's threads.
      */
     public record Kernel(int id, Node root, List<Node> fused, List<Node> reads, boolean pool, boolean splits,
-                         Variant variant, String method) {
+                         Variant variant, String method, Epilogue epilogue) {
         public Kernel {
             fused = List.copyOf(fused);
             reads = List.copyOf(reads);
         }
     }
+
+    /**
+     * A matrix product whose kernel also adds a bias row and applies ReLU to each output tile
+     * before storing it ({@code root} is the add, or the ReLU of it): the product and the add are
+     * the kernel's fused nodes, {@code bias} one of its reads.
+     */
+    public record Epilogue(Node product, Node bias, boolean relu) {}
 
     /**
      * A kernel run on particular buffers: its output and one per read. {@code splitId} is its index
@@ -133,7 +144,9 @@ public record Plan(
                 }
                 line.append(']');
             }
+            if (k.epilogue() != null) line.append(" epilogue");
             if (k.splits()) line.append(" split");
+            if (k.variant() == Variant.VECTOR) line.append(" vector");
             if (!k.method().equals(methodName(k))) line.append(" (code of ").append(k.method()).append(')');
             if (k.root().pos.line() > 0) {
                 while (line.length() < 56) line.append(' ');

@@ -30,11 +30,12 @@ import java.util.TreeMap;
 public final class Planner {
     /**
      * The back end's switches: fuse element-wise chains into one loop; let temporaries share
-     * buffers; split large element-wise loops across the trainer's threads.
+     * buffers; split large element-wise loops across the trainer's threads; give element-wise
+     * kernels a Vector API variant beside the plain one.
      */
-    public record Options(boolean fusion, boolean memoryPlanning, boolean loopSplitting) {
-        public static final Options ALL = new Options(true, true, true);
-        public static final Options NONE = new Options(false, false, false);
+    public record Options(boolean fusion, boolean memoryPlanning, boolean loopSplitting, boolean vectorKernels) {
+        public static final Options ALL = new Options(true, true, true, true);
+        public static final Options NONE = new Options(false, false, false, false);
     }
 
     /** Split loops at most: keeps the dispatching method far below HotSpot's 8000-byte limit. */
@@ -48,6 +49,8 @@ public final class Planner {
     /** Update node to the leaf whose buffer it overwrites. */
     private final Map<Node, Node> inPlace;
     private final Map<Node, Node> fusedInto;
+    /** Matrix products computed with the bias add (and ReLU) that reads them, by the kernel's root. */
+    private final Map<Node, Plan.Epilogue> epilogues;
     /** Nodes a kernel computes. */
     private final Set<Node> computed = new LinkedHashSet<>();
     /** Constants and counts their readers push inline. */
@@ -71,7 +74,18 @@ public final class Planner {
         this.inPlace = inPlaceUpdates();
         Set<Node> keep = new HashSet<>(roots);
         keep.addAll(inPlace.keySet());
-        this.fusedInto = options.fusion() ? Fusion.plan(live, users, keep, inPlace) : Map.of();
+        this.epilogues = options.fusion() ? epilogues(keep) : Map.of();
+        Set<Node> apart = new HashSet<>();
+        Map<Node, Node> fused = new HashMap<>();
+        epilogues.forEach((root, e) -> {
+            Node add = root.op == Elementwise.RELU_OP ? root.input(0) : root;
+            apart.add(root);
+            apart.add(add);
+            fused.put(e.product(), add);
+            if (add != root) fused.put(add, root);
+        });
+        if (options.fusion()) fused.putAll(Fusion.plan(live, users, keep, inPlace, apart));
+        this.fusedInto = fused;
     }
 
     public static Plan plan(Graph graph, Options options) {
@@ -154,6 +168,31 @@ public final class Planner {
         return out;
     }
 
+    /**
+     * {@code relu(matmul(a, b) + bias)} and {@code matmul(a, b) + bias}, bias a row of the product's
+     * width: one kernel, the runtime's product with its epilogue, so the product is never stored
+     * before the add reads it back. The same bits as the three kernels (one float add, then
+     * {@code Math.max(0, x)}).
+     */
+    private Map<Node, Plan.Epilogue> epilogues(Set<Node> keep) {
+        Map<Node, Plan.Epilogue> out = new LinkedHashMap<>();
+        for (Node m : live) {
+            if (m.op != MatMul.OP || m.shape.rank() != 2 || m.input(0).shape.rank() != 2 || m.input(1).shape.rank() != 2) continue;
+            List<Node> readers = users.getOrDefault(m, List.of());
+            if (keep.contains(m) || readers.size() != 1 || readers.get(0).op != Elementwise.ADD_OP) continue;
+            Node add = readers.get(0);
+            Node bias = add.input(0) == m ? add.input(1) : add.input(0);
+            int n = m.shape.dim(1);
+            boolean row = n != dev.gradc.compiler.ir.Shape.BATCH && bias != m && add.shape.equals(m.shape)
+                    && (bias.shape.equals(dev.gradc.compiler.ir.Shape.of(n)) || bias.shape.equals(dev.gradc.compiler.ir.Shape.of(1, n)));
+            if (!row || inPlace.containsKey(add)) continue;
+            List<Node> next = users.getOrDefault(add, List.of());
+            boolean relu = !keep.contains(add) && next.size() == 1 && next.get(0).op == Elementwise.RELU_OP && !inPlace.containsKey(next.get(0));
+            out.put(relu ? next.get(0) : add, new Plan.Epilogue(m, bias, relu));
+        }
+        return out;
+    }
+
     /** Which live nodes are computed by a kernel, read inline, or views of another's buffer. */
     private void classify() {
         for (Node n : live) {
@@ -227,12 +266,15 @@ public final class Planner {
         Map<String, String> methodOf = new HashMap<>();
         for (Node n : computed) {
             List<Node> reads = kernelArgs(n);
-            boolean splits = options.loopSplitting() && splits(n);
-            Plan.Kernel k = new Plan.Kernel(n.id, n, fusedOf.getOrDefault(n, List.of()), reads, n.op == MatMul.OP, splits,
-                    Plan.Variant.PLAIN, "");
-            String code = KernelKey.of(k, fusedInto.keySet(), inline);
+            Plan.Epilogue epilogue = epilogues.get(n);
+            boolean splits = options.loopSplitting() && splits(n) && epilogue == null;
+            boolean pointwise = (n.op instanceof Elementwise || n.op == Broadcast.OP) && epilogue == null;
+            Plan.Variant variant = options.vectorKernels() && pointwise ? Plan.Variant.VECTOR : Plan.Variant.PLAIN;
+            Plan.Kernel k = new Plan.Kernel(n.id, n, fusedOf.getOrDefault(n, List.of()), reads, n.op == MatMul.OP || epilogue != null,
+                    splits, variant, "", epilogue);
+            String code = variant + " " + KernelKey.of(k, fusedInto.keySet(), inline);
             String method = methodOf.computeIfAbsent(code, c -> Plan.methodName(k));
-            kernels.put(n, new Plan.Kernel(k.id(), n, k.fused(), reads, k.pool(), splits, k.variant(), method));
+            kernels.put(n, new Plan.Kernel(k.id(), n, k.fused(), reads, k.pool(), splits, k.variant(), method, epilogue));
         }
     }
 

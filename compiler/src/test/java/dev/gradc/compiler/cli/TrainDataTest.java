@@ -75,7 +75,7 @@ class TrainDataTest {
         assertEquals("gradc: data set mons: no such file (use moons, circles, spirals, regression, fashion-mnist, "
                 + "idx:IMAGES,LABELS or a CSV file)\n", unknown.err());
         CliTest.Run schedule = CliTest.gradc("train", m.toString(), "--epochs", "2", "--lr-schedule", "linear");
-        assertEquals(1, schedule.exit());
+        assertEquals(2, schedule.exit()); // a usage error
         assertEquals("gradc: the linear schedule needs --steps (it ends at the last step), not --epochs\n", schedule.err());
         CliTest.Run task = CliTest.gradc("train", m.toString(), "--task", "ranking");
         assertEquals("gradc: unknown task 'ranking' (classification or regression)\n", task.err());

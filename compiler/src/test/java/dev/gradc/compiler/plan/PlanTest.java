@@ -39,7 +39,7 @@ class PlanTest {
             "rmsprop(0.01, 0.99, 1e-8, 0, 0.9)", "adagrad(0.1, 0.01)"})
     void updatesAreInPlaceAndAfterTheOldValueIsRead(String optimizer) {
         Graph g = trained(optimizer);
-        for (Planner.Options options : List.of(Planner.Options.NONE, Planner.Options.ALL, new Planner.Options(true, false, false))) {
+        for (Planner.Options options : List.of(Planner.Options.NONE, Planner.Options.ALL, new Planner.Options(true, false, false, true))) {
             Plan p = Planner.plan(g, options);
             // step(), accumulate() and update() each write buffers in place
             check(g, g.updates(), p.entryPoint("step"), p);

@@ -1,5 +1,6 @@
 package dev.gradc.runtime.internal;
 
+import dev.gradc.runtime.Checkpoint;
 import dev.gradc.runtime.CheckpointException;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.NpyArray;
@@ -71,8 +72,8 @@ public abstract class CompiledTrainer implements Trainer {
 
     /**
      * Allocates and binds every buffer for batches of up to {@code maxBatch} and initializes the
-     * parameters from {@code seed}. A trainer that would not fit the heap is an
-     * IllegalArgumentException saying how much it needs.
+     * parameters from {@code seed}. A trainer that would not fit the heap is a
+     * {@link dev.gradc.runtime.TrainerTooLargeException} saying how much it needs.
      */
     protected CompiledTrainer(String signatureText, String storageText, int maxBatch, long seed) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
@@ -97,7 +98,7 @@ public abstract class CompiledTrainer implements Trainer {
                 buffers = floats;
             }
         } catch (OutOfMemoryError e) {
-            throw new IllegalArgumentException(tooLarge(lengths), e);
+            throw new dev.gradc.runtime.TrainerTooLargeException(tooLarge(lengths), e);
         }
         inputs.addAll(signature.inputs());
         outputs.addAll(signature.outputs());
@@ -131,6 +132,12 @@ public abstract class CompiledTrainer implements Trainer {
         }
         evalLossView = new TensorView(this, scalar, buffers[index(storage, "evalLoss", "")]);
         initialize(seed);
+        Workers.prepare(); // the kernels' classes set up (and their warm-up started) now, not in the first step
+        // What a step calls here runs once now, changing nothing: its classes are resolved and its
+        // arrays built before the first step, which must allocate nothing.
+        checkClassIndices();
+        clearAccumulators();
+        if (!masks.isEmpty()) collectMasks();
     }
 
     /** Every buffer's length at this trainer's maximum batch, refusing what no array or heap holds. */
@@ -149,7 +156,7 @@ public abstract class CompiledTrainer implements Trainer {
             total += n;
         }
         // Beyond the heap's maximum it cannot fit; below it, allocating says (garbage may be collected first).
-        if (total * dtype.itemSize() > Runtime.getRuntime().maxMemory()) throw new IllegalArgumentException(tooLarge(lengths));
+        if (total * dtype.itemSize() > Runtime.getRuntime().maxMemory()) throw new dev.gradc.runtime.TrainerTooLargeException(tooLarge(lengths), null);
         return lengths;
     }
 
@@ -440,21 +447,7 @@ public abstract class CompiledTrainer implements Trainer {
         Map<String, NpyArray> found = new LinkedHashMap<>();
         for (NpyArray a : Npz.read(file)) found.put(a.name(), a);
         List<String> problems = new ArrayList<>();
-        for (TensorInfo p : params) {
-            NpyArray a = found.get(p.name());
-            if (a == null) {
-                problems.add("missing parameter '" + p.name() + "' " + TensorInfo.format(p.shape()));
-                continue;
-            }
-            if (!java.util.Arrays.equals(a.shape(), p.shape())) {
-                problems.add("parameter '" + p.name() + "' has shape " + TensorInfo.format(a.shape())
-                        + " in the file, the model declares " + TensorInfo.format(p.shape()));
-            }
-            if (a.dtype() != dtype) {
-                problems.add("parameter '" + p.name() + "' is " + a.dtype().toString().toLowerCase()
-                        + " in the file, this trainer is " + dtype.toString().toLowerCase());
-            }
-        }
+        check(found, params, "", "parameter", true, problems);
         for (String name : found.keySet()) {
             if (params.stream().noneMatch(p -> p.name().equals(name))) {
                 problems.add("unexpected array '" + name + "' (" + modelName + " has no such parameter)");
@@ -463,10 +456,101 @@ public abstract class CompiledTrainer implements Trainer {
         if (!problems.isEmpty()) {
             throw new CheckpointException(file + " does not fit " + modelName + ":\n  " + String.join("\n  ", problems));
         }
-        for (TensorInfo p : params) {
-            Object data = found.get(p.name()).data();
-            Object buffer = paramViews.get(p.name()).buffer();
-            System.arraycopy(data, 0, buffer, 0, p.sizeAt(1));
+        copy(found, params, "", paramViews);
+    }
+
+    @Override
+    public Checkpoint checkpoint() {
+        List<NpyArray> out = new ArrayList<>();
+        for (TensorInfo p : params) out.add(array(p.name(), p, paramViews.get(p.name())));
+        for (TensorInfo st : states) out.add(array("state/" + st.name(), st, stateViews.get(st.name())));
+        for (String h : hyperBuffers.keySet()) out.add(NpyArray.of("hyper/" + h, new double[] {hyper(h)}, 1));
+        out.add(NpyArray.of("gradc/masks.rng", maskRng.saveState(), 4));
+        out.add(NpyArray.of(Checkpoint.MARKER, new double[] {Checkpoint.VERSION}, 1));
+        return new Checkpoint(out);
+    }
+
+    private NpyArray array(String name, TensorInfo t, TensorView v) {
+        Object b = v.buffer();
+        int n = t.sizeAt(t.hasBatch() ? maxBatch : 1);
+        Object copy = b instanceof float[] f ? java.util.Arrays.copyOf(f, n) : java.util.Arrays.copyOf((double[]) b, n);
+        return new NpyArray(name, dtype, t.shapeAt(maxBatch), copy);
+    }
+
+    @Override
+    public void restore(Checkpoint c) {
+        Map<String, NpyArray> found = new LinkedHashMap<>();
+        for (NpyArray a : c.arrays()) found.put(a.name(), a);
+        List<String> problems = new ArrayList<>();
+        NpyArray version = found.get(Checkpoint.MARKER);
+        if (version == null || version.size() != 1 || version.doubles()[0] != Checkpoint.VERSION) {
+            problems.add("no " + Checkpoint.MARKER + " of version " + Checkpoint.VERSION + ": not a checkpoint of this gradc");
+        }
+        check(found, params, "", "parameter", true, problems);
+        List<TensorInfo> stateShapes = new ArrayList<>();
+        for (TensorInfo st : states) stateShapes.add(new TensorInfo(st.name(), st.shapeAt(maxBatch)));
+        check(found, stateShapes, "state/", "state", false, problems);
+        for (String h : hyperBuffers.keySet()) {
+            NpyArray a = found.get("hyper/" + h);
+            if (a == null || a.size() != 1) problems.add("missing hyper-parameter 'hyper/" + h + "'");
+        }
+        NpyArray rng = found.get("gradc/masks.rng");
+        if (rng == null || rng.size() != 4) problems.add("missing the dropout generator 'gradc/masks.rng'");
+        for (String name : found.keySet()) {
+            boolean known = name.equals(Checkpoint.MARKER) || name.equals("gradc/masks.rng") || name.startsWith("training/")
+                    || params.stream().anyMatch(p -> p.name().equals(name))
+                    || (name.startsWith("state/") && stateViews.containsKey(name.substring(6)))
+                    || (name.startsWith("hyper/") && hyperBuffers.containsKey(name.substring(6)));
+            if (!known) problems.add("unexpected array '" + name + "' (" + modelName + " has nothing of that name)");
+        }
+        if (!problems.isEmpty()) {
+            throw new CheckpointException("the checkpoint does not fit " + modelName + ":\n  " + String.join("\n  ", problems));
+        }
+        copy(found, params, "", paramViews);
+        copy(found, stateShapes, "state/", stateViews);
+        for (String h : hyperBuffers.keySet()) setHyper(h, found.get("hyper/" + h).doubles()[0]);
+        maskRng.restoreState(rng.doubles());
+    }
+
+    /** Adds a line to {@code problems} for each of {@code expected} missing from {@code found} or not fitting. */
+    private void check(Map<String, NpyArray> found, List<TensorInfo> expected, String prefix, String kind, boolean finite, List<String> problems) {
+        for (TensorInfo p : expected) {
+            NpyArray a = found.get(prefix + p.name());
+            if (a == null) {
+                problems.add("missing " + kind + " '" + prefix + p.name() + "' " + TensorInfo.format(p.shape()));
+                continue;
+            }
+            if (!java.util.Arrays.equals(a.shape(), p.shape())) {
+                problems.add(kind + " '" + prefix + p.name() + "' has shape " + TensorInfo.format(a.shape())
+                        + " in the file, the model declares " + TensorInfo.format(p.shape()));
+            } else if (a.dtype() != dtype) {
+                problems.add(kind + " '" + prefix + p.name() + "' is " + a.dtype().toString().toLowerCase()
+                        + " in the file, this trainer is " + dtype.toString().toLowerCase());
+            } else if (finite) {
+                int bad = firstNonFinite(a);
+                if (bad >= 0) {
+                    problems.add(kind + " '" + prefix + p.name() + "' holds " + (a.data() instanceof float[] f ? f[bad] : ((double[]) a.data())[bad])
+                            + " at index " + bad + ": parameters must be finite");
+                }
+            }
+        }
+    }
+
+    private static int firstNonFinite(NpyArray a) {
+        if (a.data() instanceof float[] f) {
+            for (int i = 0; i < f.length; i++) if (!Float.isFinite(f[i])) return i;
+        } else {
+            double[] d = (double[]) a.data();
+            for (int i = 0; i < d.length; i++) if (!Double.isFinite(d[i])) return i;
+        }
+        return -1;
+    }
+
+    private static void copy(Map<String, NpyArray> found, List<TensorInfo> tensors, String prefix, Map<String, TensorView> views) {
+        for (TensorInfo t : tensors) {
+            Object data = found.get(prefix + t.name()).data();
+            Object buffer = views.get(t.name()).buffer();
+            System.arraycopy(data, 0, buffer, 0, java.lang.reflect.Array.getLength(data));
         }
     }
 

@@ -13,6 +13,19 @@ public final class Rng {
         this.state = seed;
     }
 
+    /** The generator's whole state as four doubles (each exact: two 32-bit halves, a flag, a double), for checkpoints. */
+    public double[] saveState() {
+        return new double[] {state >>> 32, state & 0xFFFFFFFFL, hasSpare ? 1 : 0, spareGaussian};
+    }
+
+    /** Continues exactly where the generator that gave {@code saved} (from {@link #saveState}) stood. */
+    public void restoreState(double[] saved) {
+        if (saved.length != 4) throw new IllegalArgumentException("a generator's state is 4 numbers, got " + saved.length);
+        state = ((long) saved[0] << 32) | (long) saved[1];
+        hasSpare = saved[2] != 0;
+        spareGaussian = saved[3];
+    }
+
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

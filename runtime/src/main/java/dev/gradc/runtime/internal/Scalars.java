@@ -11,22 +11,6 @@ public final class Scalars {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double GELU_CUBIC = 0.044715;
 
-    /**
-     * tanh to float precision (relative error under 1e-9), for float32 kernels: on JDK 17
-     * {@code Math.tanh} is StrictMath's and took three quarters of a deep tanh network's step,
-     * while {@code Math.exp} is an intrinsic. Near zero, where {@code 1 - 2/(e^2x + 1)} cancels, a
-     * Taylor polynomial; both branches in double, so only the final narrowing rounds.
-     */
-    public static double tanhFloat(double x) {
-        double ax = Math.abs(x);
-        if (ax < 0.0625) {
-            double x2 = x * x;
-            return x * (1 - x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315))));
-        }
-        double t = 1 - 2 / (Math.exp(2 * ax) + 1);
-        return x < 0 ? -t : t;
-    }
-
     /** 1 / (1 + e^-x), without overflow for large |x|. */
     public static double sigmoid(double x) {
         if (x >= 0) return 1 / (1 + Math.exp(-x));

@@ -1,152 +1,203 @@
 package dev.gradc.runtime.internal;
 
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API float path of {@link MatMul}: register tiles of {@code jdk.incubator.vector}
- * accumulators, A broadcast, B read as vectors along a row, k in blocks of {@value #KC}. Two
- * drivers share that shape. Large products (at least {@value #PACKED_MACS} multiply-adds) run
- * BLIS-style: B packed per block of {@value #NC} columns into strips two vectors wide, A packed
- * k-major per block of {@value #MR} rows unless its rows are k-contiguous already, and one 6 x
- * 2-vector tile walking A and the B strip with constant strides, which lets C2 drop the inner
- * loop's range checks (measured 65 -> 79 GFLOP/s with the data in L1; W2's and W4's products
- * 50-57 -> 56-74). Small products cannot repay packing A (W3's
- * 32x64x64 ran at 35 packed, 55 unpacked): they read A in place with 6x2, 4x2 and narrower tiles,
- * packing only a transposed or long-rowed B. Every orientation runs the same tiles without a
- * materialized transpose; each element sees the same sequence of multiply-adds however rows are
- * split. Scratch is per thread, allocated on first use. Loaded only when the incubator module is
- * present.
+ * The Vector API float path of {@link MatMul}, BLIS-style: a register tile of accumulators (A
+ * broadcast, B read as vectors along a row), B packed into strips as wide as the tile, k in blocks
+ * whose packed strip fills half of L1, column blocks whose packed B fits half of L2.
+ *
+ * <p><b>The tile comes from the hardware.</b> With 512-bit vectors (AVX-512: 32 registers) it is 6
+ * rows x 4 vectors: 24 accumulators, 4 B vectors and a broadcast in 29 registers; otherwise (AVX2,
+ * SSE, NEON: 16 registers) 6 x 2, 12 accumulators in 15. Column strips narrower than half a tile run
+ * an 8 x 1-vector tile, and a product of one row or one column a matrix-vector loop. Rows past the
+ * end of a block re-read the last real row and are not stored, so A is never padded; a strip past
+ * the last column is computed in a small scratch tile. A is read in place when few strips reuse it,
+ * else packed into k-contiguous rows (copies, or gathers when transposed), since in place its rows
+ * can be a page apart and collide in L1. B is packed (gathers when transposed), except a small
+ * untransposed B, read in place: packing it costs more than it saves (measured on W3's shapes).
+ *
+ * <p><b>Deterministic by construction.</b> Every element of C is {@code fma(a, b, c)} over k in
+ * ascending order starting from +0, then {@code + bias}, then {@code max(0, .)}: whichever tile,
+ * block size, split across threads or vector width computed it, and the same as
+ * {@link MatMul#plain}, so results are bit-identical with the plain path and across
+ * {@code -XX:MaxVectorSize} settings.
+ *
+ * <p><b>No allocation.</b> Packing buffers come from a small pool of preallocated {@link Scratch}
+ * blocks (taken and returned with atomic swaps, no allocation); a thread finding the pool empty,
+ * because more threads multiply at once than ever before, allocates one block that then joins the
+ * pool. Cold Vector API code runs interpreted and boxes every vector, so a daemon thread started
+ * with this class runs every kernel, through the callers' own entry points, until a whole round
+ * allocates nothing (C2 compiled it and escape analysis removed the boxes) before {@link #ready}
+ * lets other threads in; until then they take {@link MatMul#plain}, which gives the same bits. The
+ * warm-up takes every branch both ways (see {@link #warmUpShapes}), since C2 compiles a branch its
+ * profile never saw as a trap, and a caller reaching one would run boxing code until recompiled.
+ * Loaded only when the incubator module is present.
  */
 final class VectorMatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-    private static final int KC = 256;
-    /** Rows and columns (two vectors) of the packed path's register tile. */
-    private static final int MR = 6, NR = 2 * L;
-    /** Columns per block of the packed path: a B pack of KC x NC (256 KB in float32) stays in L2. */
-    private static final int NC = 256;
-    /** Products from this many multiply-adds up take the packed path. */
-    private static final long PACKED_MACS = 1L << 22;
+    static final int L = S.length();
+    /** Vector registers of the instruction set the preferred species implies. */
+    static final int REGISTERS = S.vectorBitSize() >= 512 ? 32 : 16;
+    /** The main tile: rows, and vectors per row (24 accumulators with 32 registers, 12 with 16). */
+    static final int MR = 6, NV = REGISTERS >= 32 ? 4 : 2, NR = NV * L;
+    /** The narrow tile for strips of one vector: rows. */
+    static final int NARROW_ROWS = 8;
+    /** k-steps per block: a packed strip of KC x NR floats fills about half of L1. */
+    static final int KC = clamp(CacheSizes.L1 / 2 / (NR * Float.BYTES) / 8 * 8, 32, 512);
+    /** Columns per block: its packed B (KC x NC) fills about half of L2. */
+    static final int NC = clamp(CacheSizes.L2 / 2 / (KC * Float.BYTES) / NR * NR, 2 * NR, 8192);
+    /** Rows per block of a packed transposed A (MC x KC): a quarter of L2. */
+    static final int MC = clamp(CacheSizes.L2 / 4 / (KC * Float.BYTES) / MR * MR, 4 * MR, 4096);
+    /** A is packed when at least this many strips reuse it. */
+    private static final int PACK_A_STRIPS = 3;
 
-    /** A B with rows at least this long is packed even on the unpacked path: its strip would span a page per row. */
-    private static final int PACK_ABOVE = 256;
-    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    /**
+     * Zeros: the first k-block's accumulators load from here (stride 0), and a ReLU-only epilogue adds
+     * them as its bias (adding +0 changes no value that ReLU keeps).
+     */
+    private static final float[] ZEROS = new float[NR];
+    /** An untransposed B up to this size is read in place: half of L1. */
+    private static final int IN_PLACE_B_BYTES = CacheSizes.L1 / 2;
 
-    /** One thread's packs and edge tile. */
-    private static final class Scratch {
-        final float[] a = new float[MR * KC];
-        final float[] b = new float[KC * (NC + NR)];
-        final float[] tile = new float[MR * NR];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Set once every kernel ran allocation-free on the warm-up thread; until then callers take the plain path. */
+    static volatile boolean ready;
+    /** Why the warm-up gave up, or null. */
+    static volatile String warmUpFailure;
 
     private VectorMatMul() {}
 
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
     static String describe() {
-        return S.vectorBitSize() + "-bit float vectors, 6x2 register tiles, packed for large products";
+        return KernelText.vectorDetails(S.vectorBitSize(), REGISTERS, MR, NV, KC, NC, ready, warmUpFailure);
     }
 
-    static void multiply(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
-                         int m, int n, int k, int rowStart, int rowEnd) {
-        if (n == 1 && m >= L && rowStart == 0 && rowEnd == m) {
-            // A single column would run as scalar dot products; laid out alike, Cᵀ = op(B)ᵀ·op(A)ᵀ
-            // is one row of m columns, which the vector tiles cover. (A k x 1 or 1 x k B reads the
-            // same either way; op(A)ᵀ is A stored transposed unless A already was.)
-            multiply(c, co, b, bo, false, a, ao, !ta, 1, m, k, 0, 1);
-            return;
+    /** One thread's packing buffers, sized once from the block sizes. */
+    static final class Scratch {
+        final float[] b = new float[KC * (NC + NR)];
+        final float[] a = new float[MC * KC];
+        final float[] tile = new float[Math.max(MR * NR, NARROW_ROWS * L)];
+        final float[] bias = new float[NR];
+        /** Gather offsets of L consecutive rows of a transposed B (stride k) and of a transposed A (stride m). */
+        final int[] gather = new int[L], gatherA = new int[L];
+    }
+
+    private static final AtomicReferenceArray<Scratch> POOL = new AtomicReferenceArray<>(64);
+
+    /** A scratch block from the pool; an unconditional swap per slot, so that contention adds no branch the warm-up never took. */
+    static Scratch acquire() {
+        for (int i = 0; i < POOL.length(); i++) {
+            Scratch s = POOL.getAndSet(i, null);
+            if (s != null) return s;
         }
-        if (isPacked(m, n, k)) {
-            packed(c, co, a, ao, ta, b, bo, tb, m, n, k, rowStart, rowEnd, 0, n);
-            return;
-        }
-        int ai = ta ? 1 : k, ap = ta ? m : 1;
-        // Strips of B are packed contiguous when B is transposed, and when its rows are long:
-        // a strip then spans kc rows of B, each on its own page (measured 33 vs 49 GFLOP/s at n=1024).
-        boolean packB = tb || n >= PACK_ABOVE;
-        float[] pack = packB ? PACK.get() : null;
-        // Tiles always accumulate into C: a phi merging a zero vector with a loaded one makes
-        // JDK 17 box every vector (measured 2.4 GFLOP/s), so C is zeroed first instead.
-        java.util.Arrays.fill(c, co + rowStart * n, co + rowEnd * n, 0f);
-        int block = blockOf(k);
-        for (int p0 = 0; p0 < k; p0 += block) {
-            int kc = Math.min(block, k - p0);
-            int j = 0;
-            for (int width = 2 * L; width >= L; width -= L) {
-                for (; j + width <= n; j += width) {
-                    float[] bs = b;
-                    int bOff = bo + p0 * n + j, bStride = n;
-                    if (packB) {
-                        pack(b, bo, tb, n, k, j, p0, kc, width, pack);
-                        bs = pack;
-                        bOff = 0;
-                        bStride = width;
-                    }
-                    int i = rowStart;
-                    int aOff = ao + p0 * ap, cOff = co + j;
-                    if (width == 2 * L) {
-                        for (; i + 6 <= rowEnd; i += 6) tile6x2(a, aOff + i * ai, ai, ap, bs, bOff, bStride, c, cOff + i * n, n, kc);
-                        for (; i + 4 <= rowEnd; i += 4) tile4x2(a, aOff + i * ai, ai, ap, bs, bOff, bStride, c, cOff + i * n, n, kc);
-                        for (; i < rowEnd; i++) tile1x2(a, aOff + i * ai, ap, bs, bOff, bStride, c, cOff + i * n, kc);
-                    } else {
-                        for (; i + 4 <= rowEnd; i += 4) tile4x1(a, aOff + i * ai, ai, ap, bs, bOff, bStride, c, cOff + i * n, n, kc);
-                        for (; i < rowEnd; i++) tile1x1(a, aOff + i * ai, ap, bs, bOff, bStride, c, cOff + i * n, kc);
-                    }
-                }
-            }
-            if (j < n) tailColumns(c, co, a, ao, ai, ap, b, bo, tb, n, k, j, p0, kc, rowStart, rowEnd);
+        return new Scratch(); // more threads at once than ever before: the pool grows by one when it is returned
+    }
+
+    static void release(Scratch s) {
+        for (int i = 0; i < POOL.length(); i++) {
+            if (POOL.compareAndSet(i, null, s)) return;
         }
     }
 
-    /** k-steps per block: at most {@value #KC}, balanced so that no block is a short remainder (784 = 4 x 196, not 3 x 256 + 16). */
-    private static int blockOf(int k) {
-        int blocks = (k + KC - 1) / KC;
-        return (k + blocks - 1) / blocks;
+    /**
+     * Rows {@code [r0, r1)} x columns {@code [c0, c1)} of {@code C = act(op(A)·op(B) + bias)}, as
+     * {@link MatMul#multiply(float[], int, float[], int, boolean, float[], int, boolean, int, int, int, float[], int, boolean, int, int, int, int)}
+     * describes; k is at least 1.
+     */
+    static void multiply(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb, int m, int n, int k,
+                         float[] bias, int qo, boolean relu, int r0, int r1, int c0, int c1) {
+        if (r0 >= r1 || c0 >= c1) return;
+        // This method holds no vector operation: should a branch it never took in the warm-up trap and
+        // send it back to the interpreter, it still calls compiled kernels.
+        Scratch s = acquire();
+        if (n == 1 || m == 1) {
+            // One column or one row: a tile would compute mostly padding. A matrix-vector product instead,
+            // over the matrix operand's rows (n == 1: op(A), x = op(B)) or columns (m == 1: op(B), x = op(A)).
+            if (n == 1) vectorProduct(c, co, a, ao, ta ? 1 : k, ta ? m : 1, b, bo, k, r0, r1, s.gather);
+            else vectorProduct(c, co, b, bo, tb ? k : 1, tb ? 1 : n, a, ao, k, c0, c1, s.gather);
+            if (bias != null || relu) MatMul.epilogue(c, co, n, bias, qo, relu, r0, r1, c0, c1);
+        } else {
+            product(s, c, co, a, ao, ta, b, bo, tb, m, n, k, bias != null ? bias : relu ? ZEROS : null, bias != null ? qo : -1, relu,
+                    r0, r1, c0, c1);
+        }
+        release(s);
     }
 
-    /** Whether a product takes the packed path. */
-    static boolean isPacked(int m, int n, int k) {
-        return (long) m * n * k >= PACKED_MACS && n > 1;
-    }
-
-    /** Columns {@code [colStart, colEnd)} of a packed product, all rows: a thread's share that packs only its part of B. */
-    static void multiplyColumns(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
-                                int m, int n, int k, int colStart, int colEnd) {
-        packed(c, co, a, ao, ta, b, bo, tb, m, n, k, 0, m, colStart, colEnd);
-    }
-
-    /** The packed driver for large products (see the class comment), over a block of rows and columns. */
-    private static void packed(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb,
-                               int m, int n, int k, int rowStart, int rowEnd, int colStart, int colEnd) {
-        int ai = ta ? 1 : k, ap = ta ? m : 1;
-        int bj = tb ? k : 1, bp = tb ? 1 : n;
-        Scratch s = SCRATCH.get();
-        for (int i = rowStart; i < rowEnd; i++) java.util.Arrays.fill(c, co + i * n + colStart, co + i * n + colEnd, 0f);
-        int block = blockOf(k);
-        for (int p0 = 0; p0 < k; p0 += block) {
-            int kc = Math.min(block, k - p0);
-            for (int j0 = colStart; j0 < colEnd; j0 += NC) {
-                int nc = Math.min(NC, colEnd - j0);
-                packB(b, bo + p0 * bp + j0 * bj, bp, bj, kc, nc, s.b);
-                for (int i0 = rowStart; i0 < rowEnd; i0 += MR) {
-                    int mr = Math.min(MR, rowEnd - i0), aBlock = ao + i0 * ai + p0 * ap;
-                    // Rows of an untransposed A are already k-contiguous: a full block reads them
-                    // in place (constant stride 1); others are packed.
-                    boolean inPlace = ap == 1 && mr == MR;
-                    if (!inPlace) packA(a, aBlock, ai, ap, mr, kc, s.a);
-                    for (int j = 0; j < nc; j += NR) {
-                        int nr = Math.min(NR, nc - j), cOff = co + i0 * n + j0 + j, strip = (j / NR) * kc * NR;
-                        if (inPlace && nr == NR) {
-                            inPlaceTile(a, aBlock, ai, s.b, strip, c, cOff, n, kc);
-                        } else if (mr == MR && nr == NR) {
-                            packedTile(s.a, s.b, strip, c, cOff, n, kc);
-                        } else {
-                            if (inPlace) {
-                                packA(a, aBlock, ai, ap, mr, kc, s.a);
-                                inPlace = false;
+    /**
+     * The driver (see the class comment); {@code q} is the bias or {@link #ZEROS}, {@code qo} -1 for the
+     * latter. The first k-block's tiles load their accumulators from {@link #ZEROS}, so C is never
+     * cleared first.
+     */
+    private static void product(Scratch s, float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb, int m, int n, int k,
+                                float[] q, int qo, boolean relu, int r0, int r1, int c0, int c1) {
+        int kb = blockOf(k);
+        int ai = ta ? 1 : k, as = ta ? m : 1; // A(i, p) = a[ao + i*ai + p*as]
+        // A small untransposed B is read in place, rows n apart (only a partial last strip is packed):
+        // it stays in cache, and packing it would cost a tenth of the product.
+        boolean inPlaceB = !tb && (long) k * n * Float.BYTES <= IN_PLACE_B_BYTES;
+        for (int j0 = c0; j0 < c1; j0 += NC) {
+            int nc = Math.min(NC, c1 - j0);
+            // Strips: full tiles, then what is left either as one more (padded) tile or, when that would
+            // waste more than half of it, as strips of one vector.
+            int mains = nc / NR, rest = nc - mains * NR, narrows = 0;
+            if (rest > NR / 2) mains++;
+            else narrows = (rest + L - 1) / L;
+            int strips = mains + narrows;
+            // A is packed into k-contiguous rows kc apart once enough strips reuse it: in place its rows are
+            // k floats apart, for k = 1024 a page, so a tile's six rows (and its C rows) fall in one L1 set.
+            boolean packA = mains >= PACK_A_STRIPS;
+            for (int p0 = 0; p0 < k; p0 += kb) {
+                int kc = Math.min(kb, k - p0);
+                boolean first = p0 == 0;
+                float[] tq = p0 + kc == k ? q : null; // the epilogue goes with the last k-block
+                packB(b, bo, tb, n, k, p0, kc, j0, nc, mains, strips, inPlaceB, s);
+                for (int i0 = r0; i0 < r1; i0 += MC) {
+                    int mc = Math.min(MC, r1 - i0);
+                    if (packA) packA(a, ao, ta, m, k, i0, p0, mc, kc, s);
+                    for (int t = 0; t < strips; t++) {
+                        boolean main = t < mains;
+                        int width = main ? NR : L, jj = j0 + (main ? t * NR : mains * NR + (t - mains) * L);
+                        int valid = Math.min(width, j0 + nc - jj);
+                        boolean whole = valid == width, direct = inPlaceB && whole;
+                        float[] bs = direct ? b : s.b;
+                        int b0 = direct ? bo + p0 * n + jj : (jj - j0) * kc, bStep = direct ? n : width;
+                        int qOff = qo >= 0 ? qo + jj : 0;
+                        float[] sq = tq;
+                        if (tq != null && !whole) { // a bias vector must not read past the end
+                            System.arraycopy(tq, qOff, s.bias, 0, valid);
+                            Arrays.fill(s.bias, valid, width, 0f);
+                            sq = s.bias;
+                            qOff = 0;
+                        }
+                        int tileRows = main ? MR : NARROW_ROWS;
+                        for (int i = i0; i < i0 + mc; i += tileRows) {
+                            int rows = Math.min(tileRows, i0 + mc - i);
+                            float[] src = packA ? s.a : a;
+                            int a0 = packA ? (i - i0) * kc : ao + i * ai + p0 * as, ri = packA ? kc : ai, ks = packA ? 1 : as;
+                            int cOff = co + i * n + jj;
+                            if (whole) {
+                                tile(main, src, a0, ri, ks, rows, bs, b0, bStep, first ? ZEROS : c, first ? 0 : cOff, first ? 0 : n,
+                                        c, cOff, n, kc, sq, qOff, relu);
+                            } else { // the last strip is partial: computed in the scratch tile, then copied
+                                float[] t0 = s.tile;
+                                if (!first) {
+                                    for (int r = 0; r < rows; r++) {
+                                        System.arraycopy(c, cOff + r * n, t0, r * width, valid);
+                                        Arrays.fill(t0, r * width + valid, (r + 1) * width, 0f);
+                                    }
+                                }
+                                tile(main, src, a0, ri, ks, rows, bs, b0, bStep, first ? ZEROS : t0, 0, first ? 0 : width,
+                                        t0, 0, width, kc, sq, qOff, relu);
+                                for (int r = 0; r < rows; r++) System.arraycopy(t0, r * width, c, cOff + r * n, valid);
                             }
-                            edgeTile(s, strip, c, cOff, n, mr, nr, kc);
                         }
                     }
                 }
@@ -154,231 +205,462 @@ final class VectorMatMul {
         }
     }
 
-    /** {@code pack[strip][p][j] = B(p, strip*NR + j)} for the block, columns past its end zero. */
-    private static void packB(float[] b, int b0, int bp, int bj, int kc, int nc, float[] pack) {
-        for (int j0 = 0; j0 < nc; j0 += NR) {
-            int nr = Math.min(NR, nc - j0), base = (j0 / NR) * kc * NR;
-            if (bj == 1 && nr == NR) { // rows of B hold the strip's columns side by side: two vectors per k-step
-                for (int p = 0, src = b0 + j0, dst = base; p < kc; p++, src += bp, dst += NR) {
-                    FloatVector.fromArray(S, b, src).intoArray(pack, dst);
-                    FloatVector.fromArray(S, b, src + L).intoArray(pack, dst + L);
+    private static void tile(boolean main, float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                             float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        if (!main) tile8x1(a, a0, ai, as, rows, b, b0, bs, cl, cl0, cls, c, c0, cs, kc, q, q0, relu);
+        else if (NV == 4) tile6x4(a, a0, ai, as, rows, b, b0, bs, cl, cl0, cls, c, c0, cs, kc, q, q0, relu);
+        else tile6x2(a, a0, ai, as, rows, b, b0, bs, cl, cl0, cls, c, c0, cs, kc, q, q0, relu);
+    }
+
+    /**
+     * {@code c[co + t] = sum_p M(t, p) * x[xo + p]} (fma over p ascending from +0) for t in
+     * {@code [t0, t1)}, {@code M(t, p) = mat[mo + t*ts + p*ps]}: vectors along t when {@code ts == 1},
+     * else gathers (then {@code ps == 1}); two output vectors at a time, for two independent chains.
+     */
+    private static void vectorProduct(float[] c, int co, float[] mat, int mo, int ts, int ps, float[] x, int xo, int k, int t0, int t1,
+                                      int[] gather) {
+        for (int i = 0; i < L; i++) gather[i] = i * ts;
+        int t = t0;
+        for (; t + 2 * L <= t1; t += 2 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            int m0 = mo + t * ts, m1 = mo + (t + L) * ts;
+            if (ts == 1) {
+                for (int p = 0; p < k; p++) {
+                    FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+                    s0 = FloatVector.fromArray(S, mat, m0 + p * ps).fma(xv, s0);
+                    s1 = FloatVector.fromArray(S, mat, m1 + p * ps).fma(xv, s1);
                 }
-            } else if (bj == 1) {
-                for (int p = 0; p < kc; p++) {
-                    int dst = base + p * NR;
-                    System.arraycopy(b, b0 + p * bp + j0, pack, dst, nr);
-                    for (int j = nr; j < NR; j++) pack[dst + j] = 0f;
+            } else {
+                for (int p = 0; p < k; p++) {
+                    FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+                    s0 = FloatVector.fromArray(S, mat, m0 + p, gather, 0).fma(xv, s0);
+                    s1 = FloatVector.fromArray(S, mat, m1 + p, gather, 0).fma(xv, s1);
                 }
-            } else { // B stored transposed: read each column along k, where it is contiguous
-                for (int j = 0; j < NR; j++) {
-                    int src = b0 + (j0 + j) * bj;
-                    for (int p = 0; p < kc; p++) pack[base + p * NR + j] = j < nr ? b[src + p * bp] : 0f;
+            }
+            s0.intoArray(c, co + t);
+            s1.intoArray(c, co + t + L);
+        }
+        for (; t + L <= t1; t += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            int m0 = mo + t * ts;
+            if (ts == 1) {
+                for (int p = 0; p < k; p++) s0 = FloatVector.fromArray(S, mat, m0 + p * ps).fma(FloatVector.broadcast(S, x[xo + p]), s0);
+            } else {
+                for (int p = 0; p < k; p++) s0 = FloatVector.fromArray(S, mat, m0 + p, gather, 0).fma(FloatVector.broadcast(S, x[xo + p]), s0);
+            }
+            s0.intoArray(c, co + t);
+        }
+        for (; t < t1; t++) {
+            float s0 = 0;
+            for (int p = 0, mx = mo + t * ts; p < k; p++, mx += ps) s0 = Math.fma(mat[mx], x[xo + p], s0);
+            c[co + t] = s0;
+        }
+    }
+
+    /** k-steps per block: at most {@link #KC}, balanced so that no block is a short remainder (784 = 4 x 196, not 3 x 256 + 16). */
+    static int blockOf(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
+     * Packs {@code op(B)} rows {@code [p0, p0+kc)}, columns {@code [j0, j0+nc)} strip by strip: strip
+     * {@code t} (width {@code w}: NR for the first {@code mains}, then L) holds {@code pack[p*w + j]},
+     * columns past the block zero, at {@code (first column - j0) * kc}; with {@code inPlace} only a
+     * partial strip.
+     */
+    private static void packB(float[] b, int bo, boolean tb, int n, int k, int p0, int kc, int j0, int nc, int mains, int strips,
+                              boolean inPlace, Scratch s) {
+        float[] pack = s.b;
+        // Refilled every call: a branch on "same stride as last time" would be compiled from the
+        // warm-up's profile and trap for a caller's new stride.
+        for (int i = 0; i < L; i++) s.gather[i] = i * k;
+        for (int t = 0; t < strips; t++) {
+            int width = t < mains ? NR : L, jj = j0 + (t < mains ? t * NR : mains * NR + (t - mains) * L);
+            int valid = Math.min(width, j0 + nc - jj), base = (jj - j0) * kc;
+            if (inPlace && valid == width) continue; // read where it is
+            // Each loop below is a plain counted loop, its conditions decided outside it: C2 speculates on
+            // what a loop's profile showed, and a caller's shape breaking a speculation would send this
+            // method back to the interpreter, boxing vectors.
+            if (!tb && valid == width) { // B(p, j) = b[bo + p*n + j]: the strip's rows are contiguous
+                for (int p = 0, src = bo + p0 * n + jj, dst = base; p < kc; p++, src += n, dst += width) {
+                    for (int v = 0; v < width; v += L) FloatVector.fromArray(S, b, src + v).intoArray(pack, dst + v);
+                }
+            } else if (!tb) {
+                for (int p = 0, src = bo + p0 * n + jj, dst = base; p < kc; p++, src += n, dst += width) {
+                    System.arraycopy(b, src, pack, dst, valid);
+                    Arrays.fill(pack, dst + valid, dst + width, 0f);
+                }
+            } else { // B(p, j) = b[bo + j*k + p]: a gather of L columns per k-step, scalar for a partial vector
+                for (int v = 0; v < width; v += L) {
+                    int cols = Math.min(L, valid - v), col = bo + (jj + v) * k + p0;
+                    if (cols == L) {
+                        for (int p = 0, dst = base + v; p < kc; p++, dst += width) {
+                            FloatVector.fromArray(S, b, col + p, s.gather, 0).intoArray(pack, dst);
+                        }
+                    } else {
+                        for (int p = 0, dst = base + v; p < kc; p++, dst += width) Arrays.fill(pack, dst, dst + L, 0f);
+                        for (int j = 0; j < cols; j++) {
+                            for (int p = 0, dst = base + v + j, src = col + j * k; p < kc; p++, dst += width) pack[dst] = b[src + p];
+                        }
+                    }
                 }
             }
         }
     }
 
-    /** {@code pack[p][r] = A(r, p)} for the block's rows, rows past its end zero. */
-    private static void packA(float[] a, int a0, int ai, int ap, int mr, int kc, float[] pack) {
-        if (ai == 1) { // A stored transposed: each k-step's rows are adjacent, so copy them k-step by k-step
-            for (int p = 0; p < kc; p++) {
-                int src = a0 + p * ap, dst = p * MR;
-                for (int r = 0; r < MR; r++) pack[dst + r] = r < mr ? a[src + r] : 0f;
-            }
+    /**
+     * Packs rows {@code [i0, i0+mc)}, steps {@code [p0, p0+kc)} of {@code op(A)} row by row,
+     * {@code pack[(i-i0)*kc + p]}: then any tile reads it as it reads an untransposed A, rows kc apart,
+     * steps contiguous. Untransposed rows are copied; transposed, L steps of one row are a gather and
+     * the last kc % L steps scalar.
+     */
+    private static void packA(float[] a, int ao, boolean ta, int m, int k, int i0, int p0, int mc, int kc, Scratch s) {
+        float[] pack = s.a;
+        if (!ta) {
+            for (int i = 0; i < mc; i++) System.arraycopy(a, ao + (i0 + i) * k + p0, pack, i * kc, kc);
             return;
         }
-        for (int r = 0; r < MR; r++) {
-            if (r < mr) {
-                int src = a0 + r * ai;
-                for (int p = 0; p < kc; p++) pack[p * MR + r] = a[src + p * ap];
-            } else {
-                for (int p = 0; p < kc; p++) pack[p * MR + r] = 0f;
+        for (int i = 0; i < L; i++) s.gatherA[i] = i * m;
+        int vectorSteps = kc - kc % L;
+        for (int i = 0; i < mc; i++) {
+            int dst = i * kc, src = ao + p0 * m + i0 + i;
+            int p = 0;
+            for (; p < vectorSteps; p += L) FloatVector.fromArray(S, a, src + p * m, s.gatherA, 0).intoArray(pack, dst + p);
+            for (; p < kc; p++) pack[dst + p] = a[src + p * m];
+        }
+    }
+
+    /**
+     * {@code out[j] = sum over i of g[i][j]} (g is m x n at go, rows in ascending order from +0) for
+     * columns {@code [c0, c1)}; the same sums, in the same order, as {@link MatMul#columnSumsPlain}.
+     */
+    static void columnSums(float[] out, int oo, float[] g, int go, int m, int n, int c0, int c1) {
+        int j = c0;
+        for (; j + 4 * L <= c1; j += 4 * L) {
+            // zero(S), not ZERO: a loop phi merging a constant vector with computed ones makes JDK 17 box them
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int i = 0, r = go + j; i < m; i++, r += n) {
+                s0 = s0.add(FloatVector.fromArray(S, g, r));
+                s1 = s1.add(FloatVector.fromArray(S, g, r + L));
+                s2 = s2.add(FloatVector.fromArray(S, g, r + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, g, r + 3 * L));
+            }
+            s0.intoArray(out, oo + j);
+            s1.intoArray(out, oo + j + L);
+            s2.intoArray(out, oo + j + 2 * L);
+            s3.intoArray(out, oo + j + 3 * L);
+        }
+        for (; j + L <= c1; j += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int i = 0, r = go + j; i < m; i++, r += n) s0 = s0.add(FloatVector.fromArray(S, g, r));
+            s0.intoArray(out, oo + j);
+        }
+        for (; j < c1; j++) { // written out rather than a call: this method must stay too large to inline (see warmUp)
+            float s0 = 0;
+            for (int i = 0, x = go + j; i < m; i++, x += n) s0 += g[x];
+            out[oo + j] = s0;
+        }
+    }
+
+    // ---- warm-up: runs every kernel on a daemon thread until C2 has compiled it allocation-free ----
+
+    /** Scratch blocks made before any caller needs one: a thread per core, and the two the warm-up holds at times. */
+    private static final int PREALLOCATED = Math.min(Runtime.getRuntime().availableProcessors(), 8) + 2;
+    /** The warm-up gives up (and the plain path stays) after this long. */
+    private static final long WARM_UP_LIMIT_NANOS = 120_000_000_000L;
+    /** Rounds without an allocation counter (no jdk.management): a generous count instead of a measurement. */
+    private static final int BLIND_ROUNDS = 20_000;
+
+    private static final Thread WARM_UP = new Thread(VectorMatMul::warmUp, "gradc-vector-warmup");
+
+    static {
+        WARM_UP.setDaemon(true);
+        WARM_UP.start();
+    }
+
+    /** Does nothing: calling it initializes this class, which starts the warm-up. */
+    static void start() {}
+
+    /**
+     * Whether the calling thread's products take these kernels: every thread's once they are ready,
+     * before that only the warm-up thread's, which so runs them through the callers' own entry points.
+     */
+    static boolean inUse() {
+        return ready || Thread.currentThread() == WARM_UP;
+    }
+
+    /**
+     * Shapes {m, n, k} that between them take every branch of the driver, the packers and the tiles
+     * both ways: every row count of both tiles, a padded last tile, narrow strips ending in a partial
+     * vector, several k-blocks, a transposed A packed with and without a scalar tail, several row and
+     * column blocks, one column, one row. Each runs in all four orientations, cycling through the four
+     * epilogues. A branch the warm-up always took one way would be compiled as a trap, and a caller
+     * taking the other way would drop back to code that boxes vectors until C2 compiled it again.
+     */
+    static int[][] warmUpShapes() {
+        int[][] rows = new int[NARROW_ROWS][];
+        // m = 9 .. 16: every row count of the last tile of both tiles (6 + 3 .. 6 + 6 + 4, 8 + 1 .. 8 + 8)
+        for (int r = 1; r <= NARROW_ROWS; r++) rows[r - 1] = new int[] {NARROW_ROWS + r, NR + L + 1, 3};
+        int packedK = IN_PLACE_B_BYTES / ((NR + L + 3) * Float.BYTES) + 1; // too large a B to read in place
+        int[][] others = {
+            {2 * MR + 1, NR + L + 5, 7},
+            {MR + 1, NR + L + 3, packedK},
+            {2, L + 1, KC + 7}, // several k-blocks, in cheap shapes: the interpreted rounds are slow
+            {2, 2 * NR + 1, KC + 7},
+            {MR + 1, NR + NR / 2 + 3, 9},
+            {NARROW_ROWS + 1, PACK_A_STRIPS * NR + 1, L + 3},
+            {5, PACK_A_STRIPS * NR, 2 * L},
+            {MR, PACK_A_STRIPS * NR, 3},
+            {2 * NARROW_ROWS + 3, L - 1, 3},
+            {MR * 3, 2 * NR, L},
+            {3 * L + 3, 1, 6},
+            {1, 3 * L + 3, 5},
+            {1, 1, 3},
+            {MC + 1, L, 2},
+            {2, NC + L + 1, 2},
+        };
+        int[][] all = Arrays.copyOf(rows, rows.length + others.length);
+        System.arraycopy(others, 0, all, rows.length, others.length);
+        return all;
+    }
+
+    private static void warmUp() {
+        try {
+            for (int i = 0; i < PREALLOCATED; i++) release(new Scratch());
+            int[][] shapes = warmUpShapes();
+            int size = 0;
+            for (int[] s : shapes) size = Math.max(size, Math.max(s[0] * s[2], Math.max(s[2] * s[1], s[0] * s[1])));
+            float[] a = new float[size + 3], b = new float[size + 5], c = new float[size + 2], bias = new float[size + 1];
+            for (int i = 0; i < a.length; i++) a[i] = (i % 7 - 3) * 0.25f;
+            for (int i = 0; i < b.length; i++) b[i] = (i % 5 - 2) * 0.5f;
+            for (int i = 0; i < bias.length; i++) bias[i] = (i % 3 - 1) * 0.125f;
+            com.sun.management.ThreadMXBean counter = allocationCounter();
+            long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+            int clean = 0;
+            for (int round = 0; ; round++) {
+                long before = counter != null ? counter.getCurrentThreadAllocatedBytes() : 0;
+                exercise(shapes, round, a, b, c, bias);
+                long after = counter != null ? counter.getCurrentThreadAllocatedBytes() : 0;
+                clean = after == before ? clean + 1 : 0;
+                if (counter == null ? round >= BLIND_ROUNDS : clean >= 3) break;
+                if (System.nanoTime() > deadline) {
+                    warmUpFailure = KernelText.stillAllocating(round);
+                    return;
+                }
+            }
+            ready = true;
+        } catch (Throwable e) { // never let a warm-up failure escape; the plain path stays in use
+            warmUpFailure = KernelText.warmUpFailed(e);
+        }
+    }
+
+    /** One round, through the entry points generated code calls. */
+    private static void exercise(int[][] shapes, int round, float[] a, float[] b, float[] c, float[] bias) {
+        // Now and then a product finds the pool's first slot empty, as a caller's does beside helpers.
+        Scratch held = (round & 15) == 0 ? acquire() : null;
+        int mode = 0;
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int o = 0; o < 4; o++, mode++) {
+                int e = (mode + round) & 3; // none, bias, bias + ReLU, ReLU alone
+                Workers.multiplyBias(null, c, 2, a, 3, (o & 1) != 0, b, 5, (o & 2) != 0, m, n, k, e == 1 || e == 2 ? bias : null, 1, e >= 2);
+            }
+            Workers.columnSums(null, c, 1, a, 3, m, k);
+            Workers.columnSums(null, c, 1, b, 5, k, n);
+        }
+        multiply(c, 0, a, 0, false, b, 0, false, 4, 4, 4, null, 0, false, 2, 2, 0, 4); // an empty region
+        if (held != null) release(held);
+    }
+
+
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported()) {
+                if (!mx.isThreadAllocatedMemoryEnabled()) mx.setThreadAllocatedMemoryEnabled(true);
+                return mx;
+            }
+        } catch (Throwable e) { // no jdk.management module: count rounds instead
+        }
+        return null;
+    }
+
+    // ---- the register tiles: written out, since accumulators must be locals to live in registers ----
+
+    /**
+     * {@code C[rows x width] = Cl + A·B} over kc k-steps, then the epilogue if {@code q} is not null:
+     * bias {@code q[q0 ..]} added, then ReLU if {@code relu}. A's row r, step p is
+     * {@code a[a0 + r*ai + p*as]}; B's step p starts at {@code b0 + p*bs}; the accumulators start from
+     * {@code cl} (rows {@code cls} apart: C itself, or zeros with stride 0) and are stored to C (rows
+     * {@code cs} apart). Rows from {@code rows} on are computed from the last real row (so nothing out
+     * of bounds is read) and not stored.
+     */
+    private static void tile6x4(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                                float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai;
+        int x5 = Math.min(5, rows - 1) * ai;
+        int y1 = cl0 + Math.min(1, rows - 1) * cls, y2 = cl0 + Math.min(2, rows - 1) * cls, y3 = cl0 + Math.min(3, rows - 1) * cls, y4 = cl0 + Math.min(4, rows - 1) * cls;
+        int y5 = cl0 + Math.min(5, rows - 1) * cls;
+        FloatVector c00 = FloatVector.fromArray(S, cl, cl0), c01 = FloatVector.fromArray(S, cl, cl0 + L), c02 = FloatVector.fromArray(S, cl, cl0 + 2 * L), c03 = FloatVector.fromArray(S, cl, cl0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, cl, y1), c11 = FloatVector.fromArray(S, cl, y1 + L), c12 = FloatVector.fromArray(S, cl, y1 + 2 * L), c13 = FloatVector.fromArray(S, cl, y1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, cl, y2), c21 = FloatVector.fromArray(S, cl, y2 + L), c22 = FloatVector.fromArray(S, cl, y2 + 2 * L), c23 = FloatVector.fromArray(S, cl, y2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, cl, y3), c31 = FloatVector.fromArray(S, cl, y3 + L), c32 = FloatVector.fromArray(S, cl, y3 + 2 * L), c33 = FloatVector.fromArray(S, cl, y3 + 3 * L);
+        FloatVector c40 = FloatVector.fromArray(S, cl, y4), c41 = FloatVector.fromArray(S, cl, y4 + L), c42 = FloatVector.fromArray(S, cl, y4 + 2 * L), c43 = FloatVector.fromArray(S, cl, y4 + 3 * L);
+        FloatVector c50 = FloatVector.fromArray(S, cl, y5), c51 = FloatVector.fromArray(S, cl, y5 + L), c52 = FloatVector.fromArray(S, cl, y5 + 2 * L), c53 = FloatVector.fromArray(S, cl, y5 + 3 * L);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += bs) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bo), v1 = FloatVector.fromArray(S, b, bo + L), v2 = FloatVector.fromArray(S, b, bo + 2 * L), v3 = FloatVector.fromArray(S, b, bo + 3 * L);
+            FloatVector e0 = FloatVector.broadcast(S, a[ao]);
+            c00 = e0.fma(v0, c00); c01 = e0.fma(v1, c01); c02 = e0.fma(v2, c02); c03 = e0.fma(v3, c03);
+            FloatVector e1 = FloatVector.broadcast(S, a[ao + x1]);
+            c10 = e1.fma(v0, c10); c11 = e1.fma(v1, c11); c12 = e1.fma(v2, c12); c13 = e1.fma(v3, c13);
+            FloatVector e2 = FloatVector.broadcast(S, a[ao + x2]);
+            c20 = e2.fma(v0, c20); c21 = e2.fma(v1, c21); c22 = e2.fma(v2, c22); c23 = e2.fma(v3, c23);
+            FloatVector e3 = FloatVector.broadcast(S, a[ao + x3]);
+            c30 = e3.fma(v0, c30); c31 = e3.fma(v1, c31); c32 = e3.fma(v2, c32); c33 = e3.fma(v3, c33);
+            FloatVector e4 = FloatVector.broadcast(S, a[ao + x4]);
+            c40 = e4.fma(v0, c40); c41 = e4.fma(v1, c41); c42 = e4.fma(v2, c42); c43 = e4.fma(v3, c43);
+            FloatVector e5 = FloatVector.broadcast(S, a[ao + x5]);
+            c50 = e5.fma(v0, c50); c51 = e5.fma(v1, c51); c52 = e5.fma(v2, c52); c53 = e5.fma(v3, c53);
+        }
+        if (q != null) { // the epilogue, in registers: bias, then ReLU
+            FloatVector w0 = FloatVector.fromArray(S, q, q0), w1 = FloatVector.fromArray(S, q, q0 + L), w2 = FloatVector.fromArray(S, q, q0 + 2 * L), w3 = FloatVector.fromArray(S, q, q0 + 3 * L);
+            c00 = c00.add(w0); c01 = c01.add(w1); c02 = c02.add(w2); c03 = c03.add(w3);
+            c10 = c10.add(w0); c11 = c11.add(w1); c12 = c12.add(w2); c13 = c13.add(w3);
+            c20 = c20.add(w0); c21 = c21.add(w1); c22 = c22.add(w2); c23 = c23.add(w3);
+            c30 = c30.add(w0); c31 = c31.add(w1); c32 = c32.add(w2); c33 = c33.add(w3);
+            c40 = c40.add(w0); c41 = c41.add(w1); c42 = c42.add(w2); c43 = c43.add(w3);
+            c50 = c50.add(w0); c51 = c51.add(w1); c52 = c52.add(w2); c53 = c53.add(w3);
+            if (relu) {
+                c00 = c00.max(ZERO); c01 = c01.max(ZERO); c02 = c02.max(ZERO); c03 = c03.max(ZERO);
+                c10 = c10.max(ZERO); c11 = c11.max(ZERO); c12 = c12.max(ZERO); c13 = c13.max(ZERO);
+                c20 = c20.max(ZERO); c21 = c21.max(ZERO); c22 = c22.max(ZERO); c23 = c23.max(ZERO);
+                c30 = c30.max(ZERO); c31 = c31.max(ZERO); c32 = c32.max(ZERO); c33 = c33.max(ZERO);
+                c40 = c40.max(ZERO); c41 = c41.max(ZERO); c42 = c42.max(ZERO); c43 = c43.max(ZERO);
+                c50 = c50.max(ZERO); c51 = c51.max(ZERO); c52 = c52.max(ZERO); c53 = c53.max(ZERO);
             }
         }
+        c00.intoArray(c, c0); c01.intoArray(c, c0 + L); c02.intoArray(c, c0 + 2 * L); c03.intoArray(c, c0 + 3 * L);
+        if (rows > 1) { c10.intoArray(c, c0 + cs); c11.intoArray(c, c0 + cs + L); c12.intoArray(c, c0 + cs + 2 * L); c13.intoArray(c, c0 + cs + 3 * L); }
+        if (rows > 2) { c20.intoArray(c, c0 + 2 * cs); c21.intoArray(c, c0 + 2 * cs + L); c22.intoArray(c, c0 + 2 * cs + 2 * L); c23.intoArray(c, c0 + 2 * cs + 3 * L); }
+        if (rows > 3) { c30.intoArray(c, c0 + 3 * cs); c31.intoArray(c, c0 + 3 * cs + L); c32.intoArray(c, c0 + 3 * cs + 2 * L); c33.intoArray(c, c0 + 3 * cs + 3 * L); }
+        if (rows > 4) { c40.intoArray(c, c0 + 4 * cs); c41.intoArray(c, c0 + 4 * cs + L); c42.intoArray(c, c0 + 4 * cs + 2 * L); c43.intoArray(c, c0 + 4 * cs + 3 * L); }
+        if (rows > 5) { c50.intoArray(c, c0 + 5 * cs); c51.intoArray(c, c0 + 5 * cs + L); c52.intoArray(c, c0 + 5 * cs + 2 * L); c53.intoArray(c, c0 + 5 * cs + 3 * L); }
     }
 
-    /** A partial tile: computed in full over zero-padded packs into a scratch tile, then its valid part added to C. */
-    private static void edgeTile(Scratch s, int strip, float[] c, int cOff, int n, int mr, int nr, int kc) {
-        float[] t = s.tile;
-        for (int r = 0; r < MR; r++) {
-            for (int j = 0; j < NR; j++) t[r * NR + j] = r < mr && j < nr ? c[cOff + r * n + j] : 0f;
+    private static void tile6x2(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                                float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai;
+        int x5 = Math.min(5, rows - 1) * ai;
+        int y1 = cl0 + Math.min(1, rows - 1) * cls, y2 = cl0 + Math.min(2, rows - 1) * cls, y3 = cl0 + Math.min(3, rows - 1) * cls, y4 = cl0 + Math.min(4, rows - 1) * cls;
+        int y5 = cl0 + Math.min(5, rows - 1) * cls;
+        FloatVector c00 = FloatVector.fromArray(S, cl, cl0), c01 = FloatVector.fromArray(S, cl, cl0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, cl, y1), c11 = FloatVector.fromArray(S, cl, y1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, cl, y2), c21 = FloatVector.fromArray(S, cl, y2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, cl, y3), c31 = FloatVector.fromArray(S, cl, y3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, cl, y4), c41 = FloatVector.fromArray(S, cl, y4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, cl, y5), c51 = FloatVector.fromArray(S, cl, y5 + L);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += bs) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bo), v1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector e0 = FloatVector.broadcast(S, a[ao]);
+            c00 = e0.fma(v0, c00); c01 = e0.fma(v1, c01);
+            FloatVector e1 = FloatVector.broadcast(S, a[ao + x1]);
+            c10 = e1.fma(v0, c10); c11 = e1.fma(v1, c11);
+            FloatVector e2 = FloatVector.broadcast(S, a[ao + x2]);
+            c20 = e2.fma(v0, c20); c21 = e2.fma(v1, c21);
+            FloatVector e3 = FloatVector.broadcast(S, a[ao + x3]);
+            c30 = e3.fma(v0, c30); c31 = e3.fma(v1, c31);
+            FloatVector e4 = FloatVector.broadcast(S, a[ao + x4]);
+            c40 = e4.fma(v0, c40); c41 = e4.fma(v1, c41);
+            FloatVector e5 = FloatVector.broadcast(S, a[ao + x5]);
+            c50 = e5.fma(v0, c50); c51 = e5.fma(v1, c51);
         }
-        packedTile(s.a, s.b, strip, t, 0, NR, kc);
-        for (int r = 0; r < mr; r++) System.arraycopy(t, r * NR, c, cOff + r * n, nr);
-    }
-
-    /** {@code C[6 x NR] += Apack[kc x 6]ᵀ · Bpack[kc x NR]}: the inner loop, every stride a constant. */
-    private static void packedTile(float[] a, float[] b, int b0, float[] c, int c0, int n, int kc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0),         c01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + n),     c11 = FloatVector.fromArray(S, c, c0 + n + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + 2 * n), c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + 3 * n), c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, c0 + 4 * n), c41 = FloatVector.fromArray(S, c, c0 + 4 * n + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, c0 + 5 * n), c51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
-        for (int p = 0, ao = 0, bo = b0; p < kc; p++, ao += MR, bo += NR) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bo), b1v = FloatVector.fromArray(S, b, bo + L);
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
-            c00 = av.fma(b0v, c00); c01 = av.fma(b1v, c01);
-            av = FloatVector.broadcast(S, a[ao + 1]);
-            c10 = av.fma(b0v, c10); c11 = av.fma(b1v, c11);
-            av = FloatVector.broadcast(S, a[ao + 2]);
-            c20 = av.fma(b0v, c20); c21 = av.fma(b1v, c21);
-            av = FloatVector.broadcast(S, a[ao + 3]);
-            c30 = av.fma(b0v, c30); c31 = av.fma(b1v, c31);
-            av = FloatVector.broadcast(S, a[ao + 4]);
-            c40 = av.fma(b0v, c40); c41 = av.fma(b1v, c41);
-            av = FloatVector.broadcast(S, a[ao + 5]);
-            c50 = av.fma(b0v, c50); c51 = av.fma(b1v, c51);
-        }
-        c00.intoArray(c, c0);         c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + n);     c11.intoArray(c, c0 + n + L);
-        c20.intoArray(c, c0 + 2 * n); c21.intoArray(c, c0 + 2 * n + L);
-        c30.intoArray(c, c0 + 3 * n); c31.intoArray(c, c0 + 3 * n + L);
-        c40.intoArray(c, c0 + 4 * n); c41.intoArray(c, c0 + 4 * n + L);
-        c50.intoArray(c, c0 + 5 * n); c51.intoArray(c, c0 + 5 * n + L);
-    }
-
-    /** As {@link #packedTile}, A read in place: rows {@code ai} apart, k-steps contiguous (a constant stride again). */
-    private static void inPlaceTile(float[] a, int a0, int ai, float[] b, int b0, float[] c, int c0, int n, int kc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0),         c01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + n),     c11 = FloatVector.fromArray(S, c, c0 + n + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + 2 * n), c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + 3 * n), c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, c0 + 4 * n), c41 = FloatVector.fromArray(S, c, c0 + 4 * n + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, c0 + 5 * n), c51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao++, bo += NR) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bo), b1v = FloatVector.fromArray(S, b, bo + L);
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
-            c00 = av.fma(b0v, c00); c01 = av.fma(b1v, c01);
-            av = FloatVector.broadcast(S, a[ao + ai]);
-            c10 = av.fma(b0v, c10); c11 = av.fma(b1v, c11);
-            av = FloatVector.broadcast(S, a[ao + 2 * ai]);
-            c20 = av.fma(b0v, c20); c21 = av.fma(b1v, c21);
-            av = FloatVector.broadcast(S, a[ao + 3 * ai]);
-            c30 = av.fma(b0v, c30); c31 = av.fma(b1v, c31);
-            av = FloatVector.broadcast(S, a[ao + 4 * ai]);
-            c40 = av.fma(b0v, c40); c41 = av.fma(b1v, c41);
-            av = FloatVector.broadcast(S, a[ao + 5 * ai]);
-            c50 = av.fma(b0v, c50); c51 = av.fma(b1v, c51);
-        }
-        c00.intoArray(c, c0);         c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + n);     c11.intoArray(c, c0 + n + L);
-        c20.intoArray(c, c0 + 2 * n); c21.intoArray(c, c0 + 2 * n + L);
-        c30.intoArray(c, c0 + 3 * n); c31.intoArray(c, c0 + 3 * n + L);
-        c40.intoArray(c, c0 + 4 * n); c41.intoArray(c, c0 + 4 * n + L);
-        c50.intoArray(c, c0 + 5 * n); c51.intoArray(c, c0 + 5 * n + L);
-    }
-
-    /** {@code pack[p*width + j] = B(p0 + p, j0 + j)}, B stored {@code [k, n]} or, transposed, {@code [n, k]}. */
-    private static void pack(float[] b, int bo, boolean tb, int n, int k, int j0, int p0, int kc, int width, float[] pack) {
-        if (tb) {
-            for (int j = 0; j < width; j++) {
-                int src = bo + (j0 + j) * k + p0;
-                for (int p = 0; p < kc; p++) pack[p * width + j] = b[src + p];
-            }
-        } else {
-            for (int p = 0; p < kc; p++) System.arraycopy(b, bo + (p0 + p) * n + j0, pack, p * width, width);
-        }
-    }
-
-    /** Columns left over after the vector strips, one scalar dot product each. */
-    private static void tailColumns(float[] c, int co, float[] a, int ao, int ai, int ap, float[] b, int bo, boolean tb,
-                                    int n, int k, int j0, int p0, int kc, int rowStart, int rowEnd) {
-        int bj = tb ? k : 1, bp = tb ? 1 : n;
-        for (int i = rowStart; i < rowEnd; i++) {
-            for (int j = j0; j < n; j++) {
-                float s = c[co + i * n + j];
-                int aIdx = ao + i * ai + p0 * ap, bIdx = bo + j * bj + p0 * bp;
-                for (int p = 0; p < kc; p++, aIdx += ap, bIdx += bp) s += a[aIdx] * b[bIdx];
-                c[co + i * n + j] = s;
+        if (q != null) { // the epilogue, in registers: bias, then ReLU
+            FloatVector w0 = FloatVector.fromArray(S, q, q0), w1 = FloatVector.fromArray(S, q, q0 + L);
+            c00 = c00.add(w0); c01 = c01.add(w1);
+            c10 = c10.add(w0); c11 = c11.add(w1);
+            c20 = c20.add(w0); c21 = c21.add(w1);
+            c30 = c30.add(w0); c31 = c31.add(w1);
+            c40 = c40.add(w0); c41 = c41.add(w1);
+            c50 = c50.add(w0); c51 = c51.add(w1);
+            if (relu) {
+                c00 = c00.max(ZERO); c01 = c01.max(ZERO);
+                c10 = c10.max(ZERO); c11 = c11.max(ZERO);
+                c20 = c20.max(ZERO); c21 = c21.max(ZERO);
+                c30 = c30.max(ZERO); c31 = c31.max(ZERO);
+                c40 = c40.max(ZERO); c41 = c41.max(ZERO);
+                c50 = c50.max(ZERO); c51 = c51.max(ZERO);
             }
         }
+        c00.intoArray(c, c0); c01.intoArray(c, c0 + L);
+        if (rows > 1) { c10.intoArray(c, c0 + cs); c11.intoArray(c, c0 + cs + L); }
+        if (rows > 2) { c20.intoArray(c, c0 + 2 * cs); c21.intoArray(c, c0 + 2 * cs + L); }
+        if (rows > 3) { c30.intoArray(c, c0 + 3 * cs); c31.intoArray(c, c0 + 3 * cs + L); }
+        if (rows > 4) { c40.intoArray(c, c0 + 4 * cs); c41.intoArray(c, c0 + 4 * cs + L); }
+        if (rows > 5) { c50.intoArray(c, c0 + 5 * cs); c51.intoArray(c, c0 + 5 * cs + L); }
     }
 
-    private static void tile4x2(float[] a, int a0, int ai, int ap, float[] b, int b0, int bs, float[] c, int c0, int n, int kc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0),         c01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + n),     c11 = FloatVector.fromArray(S, c, c0 + n + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + 2 * n), c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + 3 * n), c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += ap, bo += bs) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bo), b1v = FloatVector.fromArray(S, b, bo + L);
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
-            c00 = av.fma(b0v, c00); c01 = av.fma(b1v, c01);
-            av = FloatVector.broadcast(S, a[ao + ai]);
-            c10 = av.fma(b0v, c10); c11 = av.fma(b1v, c11);
-            av = FloatVector.broadcast(S, a[ao + 2 * ai]);
-            c20 = av.fma(b0v, c20); c21 = av.fma(b1v, c21);
-            av = FloatVector.broadcast(S, a[ao + 3 * ai]);
-            c30 = av.fma(b0v, c30); c31 = av.fma(b1v, c31);
+    private static void tile8x1(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
+                                float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc, float[] q, int q0, boolean relu) {
+        int x1 = Math.min(1, rows - 1) * ai, x2 = Math.min(2, rows - 1) * ai, x3 = Math.min(3, rows - 1) * ai, x4 = Math.min(4, rows - 1) * ai;
+        int x5 = Math.min(5, rows - 1) * ai, x6 = Math.min(6, rows - 1) * ai, x7 = Math.min(7, rows - 1) * ai;
+        int y1 = cl0 + Math.min(1, rows - 1) * cls, y2 = cl0 + Math.min(2, rows - 1) * cls, y3 = cl0 + Math.min(3, rows - 1) * cls, y4 = cl0 + Math.min(4, rows - 1) * cls;
+        int y5 = cl0 + Math.min(5, rows - 1) * cls, y6 = cl0 + Math.min(6, rows - 1) * cls, y7 = cl0 + Math.min(7, rows - 1) * cls;
+        FloatVector c00 = FloatVector.fromArray(S, cl, cl0);
+        FloatVector c10 = FloatVector.fromArray(S, cl, y1);
+        FloatVector c20 = FloatVector.fromArray(S, cl, y2);
+        FloatVector c30 = FloatVector.fromArray(S, cl, y3);
+        FloatVector c40 = FloatVector.fromArray(S, cl, y4);
+        FloatVector c50 = FloatVector.fromArray(S, cl, y5);
+        FloatVector c60 = FloatVector.fromArray(S, cl, y6);
+        FloatVector c70 = FloatVector.fromArray(S, cl, y7);
+        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += as, bo += bs) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bo);
+            FloatVector e0 = FloatVector.broadcast(S, a[ao]);
+            c00 = e0.fma(v0, c00);
+            FloatVector e1 = FloatVector.broadcast(S, a[ao + x1]);
+            c10 = e1.fma(v0, c10);
+            FloatVector e2 = FloatVector.broadcast(S, a[ao + x2]);
+            c20 = e2.fma(v0, c20);
+            FloatVector e3 = FloatVector.broadcast(S, a[ao + x3]);
+            c30 = e3.fma(v0, c30);
+            FloatVector e4 = FloatVector.broadcast(S, a[ao + x4]);
+            c40 = e4.fma(v0, c40);
+            FloatVector e5 = FloatVector.broadcast(S, a[ao + x5]);
+            c50 = e5.fma(v0, c50);
+            FloatVector e6 = FloatVector.broadcast(S, a[ao + x6]);
+            c60 = e6.fma(v0, c60);
+            FloatVector e7 = FloatVector.broadcast(S, a[ao + x7]);
+            c70 = e7.fma(v0, c70);
         }
-        c00.intoArray(c, c0);         c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + n);     c11.intoArray(c, c0 + n + L);
-        c20.intoArray(c, c0 + 2 * n); c21.intoArray(c, c0 + 2 * n + L);
-        c30.intoArray(c, c0 + 3 * n); c31.intoArray(c, c0 + 3 * n + L);
-    }
-
-    private static void tile6x2(float[] a, int a0, int ai, int ap, float[] b, int b0, int bs, float[] c, int c0, int n, int kc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0),         c01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, c0 + n),     c11 = FloatVector.fromArray(S, c, c0 + n + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c0 + 2 * n), c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c0 + 3 * n), c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, c0 + 4 * n), c41 = FloatVector.fromArray(S, c, c0 + 4 * n + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, c0 + 5 * n), c51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += ap, bo += bs) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bo), b1v = FloatVector.fromArray(S, b, bo + L);
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
-            c00 = av.fma(b0v, c00); c01 = av.fma(b1v, c01);
-            av = FloatVector.broadcast(S, a[ao + ai]);
-            c10 = av.fma(b0v, c10); c11 = av.fma(b1v, c11);
-            av = FloatVector.broadcast(S, a[ao + 2 * ai]);
-            c20 = av.fma(b0v, c20); c21 = av.fma(b1v, c21);
-            av = FloatVector.broadcast(S, a[ao + 3 * ai]);
-            c30 = av.fma(b0v, c30); c31 = av.fma(b1v, c31);
-            av = FloatVector.broadcast(S, a[ao + 4 * ai]);
-            c40 = av.fma(b0v, c40); c41 = av.fma(b1v, c41);
-            av = FloatVector.broadcast(S, a[ao + 5 * ai]);
-            c50 = av.fma(b0v, c50); c51 = av.fma(b1v, c51);
-        }
-        c00.intoArray(c, c0);         c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + n);     c11.intoArray(c, c0 + n + L);
-        c20.intoArray(c, c0 + 2 * n); c21.intoArray(c, c0 + 2 * n + L);
-        c30.intoArray(c, c0 + 3 * n); c31.intoArray(c, c0 + 3 * n + L);
-        c40.intoArray(c, c0 + 4 * n); c41.intoArray(c, c0 + 4 * n + L);
-        c50.intoArray(c, c0 + 5 * n); c51.intoArray(c, c0 + 5 * n + L);
-    }
-
-    private static void tile1x2(float[] a, int a0, int ap, float[] b, int b0, int bs, float[] c, int c0, int kc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0), c01 = FloatVector.fromArray(S, c, c0 + L);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += ap, bo += bs) {
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
-            c00 = av.fma(FloatVector.fromArray(S, b, bo), c00);
-            c01 = av.fma(FloatVector.fromArray(S, b, bo + L), c01);
+        if (q != null) { // the epilogue, in registers: bias, then ReLU
+            FloatVector w0 = FloatVector.fromArray(S, q, q0);
+            c00 = c00.add(w0);
+            c10 = c10.add(w0);
+            c20 = c20.add(w0);
+            c30 = c30.add(w0);
+            c40 = c40.add(w0);
+            c50 = c50.add(w0);
+            c60 = c60.add(w0);
+            c70 = c70.add(w0);
+            if (relu) {
+                c00 = c00.max(ZERO);
+                c10 = c10.max(ZERO);
+                c20 = c20.max(ZERO);
+                c30 = c30.max(ZERO);
+                c40 = c40.max(ZERO);
+                c50 = c50.max(ZERO);
+                c60 = c60.max(ZERO);
+                c70 = c70.max(ZERO);
+            }
         }
         c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + L);
+        if (rows > 1) { c10.intoArray(c, c0 + cs); }
+        if (rows > 2) { c20.intoArray(c, c0 + 2 * cs); }
+        if (rows > 3) { c30.intoArray(c, c0 + 3 * cs); }
+        if (rows > 4) { c40.intoArray(c, c0 + 4 * cs); }
+        if (rows > 5) { c50.intoArray(c, c0 + 5 * cs); }
+        if (rows > 6) { c60.intoArray(c, c0 + 6 * cs); }
+        if (rows > 7) { c70.intoArray(c, c0 + 7 * cs); }
     }
 
-    private static void tile4x1(float[] a, int a0, int ai, int ap, float[] b, int b0, int bs, float[] c, int c0, int n, int kc) {
-        FloatVector c0v = FloatVector.fromArray(S, c, c0), c1v = FloatVector.fromArray(S, c, c0 + n);
-        FloatVector c2v = FloatVector.fromArray(S, c, c0 + 2 * n), c3v = FloatVector.fromArray(S, c, c0 + 3 * n);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += ap, bo += bs) {
-            FloatVector bv = FloatVector.fromArray(S, b, bo);
-            c0v = FloatVector.broadcast(S, a[ao]).fma(bv, c0v);
-            c1v = FloatVector.broadcast(S, a[ao + ai]).fma(bv, c1v);
-            c2v = FloatVector.broadcast(S, a[ao + 2 * ai]).fma(bv, c2v);
-            c3v = FloatVector.broadcast(S, a[ao + 3 * ai]).fma(bv, c3v);
-        }
-        c0v.intoArray(c, c0);
-        c1v.intoArray(c, c0 + n);
-        c2v.intoArray(c, c0 + 2 * n);
-        c3v.intoArray(c, c0 + 3 * n);
-    }
-
-    private static void tile1x1(float[] a, int a0, int ap, float[] b, int b0, int bs, float[] c, int c0, int kc) {
-        FloatVector acc = FloatVector.fromArray(S, c, c0);
-        for (int p = 0, ao = a0, bo = b0; p < kc; p++, ao += ap, bo += bs) {
-            acc = FloatVector.broadcast(S, a[ao]).fma(FloatVector.fromArray(S, b, bo), acc);
-        }
-        acc.intoArray(c, c0);
-    }
 }

@@ -1,57 +1,81 @@
 package dev.gradc.runtime.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** The kernels at this JVM's vector width ({@link KernelWidthsTest} covers the others). */
 class MatMulTest {
-    /**
-     * Shapes that hit every tile and tail: rows not a multiple of 4 or 6, columns not a multiple of
-     * the vector, k over one block; the last three are large enough for the packed path (edges in
-     * rows, columns and k; two column blocks; a single column).
-     */
-    @ParameterizedTest(name = "{0}x{1}x{2}")
-    @CsvSource({"1,1,1", "3,5,7", "4,16,2", "100,16,16", "100,1,16", "5,33,300", "32,64,64", "7,10,513", "2,16,100", "13,48,257",
-            "70,130,600", "64,300,256", "1200,1,4000"})
-    void everyPathAgreesWithDoublePrecisionInEveryOrientation(int m, int n, int k) {
+    static Stream<Arguments> shapes() {
+        return KernelCheck.shapes().stream().map(s -> Arguments.of(KernelCheck.name(s), s));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void vectorKernelsGiveThePlainPathsBitsInEveryOrientationAndEpilogue(String name, int[] s) {
         assertTrue(MatMul.VECTOR, "tests run with --add-modules jdk.incubator.vector");
-        SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k);
-        for (boolean ta : new boolean[] {false, true}) {
-            for (boolean tb : new boolean[] {false, true}) {
-                float[] a = random(rng, 3 + m * k), b = random(rng, 5 + k * n);
-                double[] ad = widen(a), bd = widen(b), expected = new double[m * n + 2];
-                MatMul.multiply(expected, 2, ad, 3, ta, bd, 5, tb, m, n, k, 0, m);
-                float[] vector = new float[m * n + 2], plain = new float[m * n + 2], split = new float[m * n + 2];
-                java.util.Arrays.fill(vector, Float.NaN); // C is overwritten, never read
-                MatMul.multiply(vector, 2, a, 3, ta, b, 5, tb, m, n, k, 0, m);
-                MatMul.plain(plain, 2, a, 3, ta, b, 5, tb, m, n, k, 0, m);
-                int mid = m / 2;
-                MatMul.multiply(split, 2, a, 3, ta, b, 5, tb, m, n, k, 0, mid);
-                MatMul.multiply(split, 2, a, 3, ta, b, 5, tb, m, n, k, mid, m);
-                for (int i = 2; i < m * n + 2; i++) {
-                    double tol = 1e-5 * k;
-                    String at = (ta ? "T" : "N") + (tb ? "T" : "N") + " [" + (i - 2) + "]";
-                    assertEquals(expected[i], vector[i], tol, "vector " + at);
-                    assertEquals(expected[i], plain[i], tol, "plain " + at);
-                    // Workers never splits a single column, which the vector path computes transposed
-                    if (n > 1) assertEquals(vector[i], split[i], 0, "row split " + at);
-                }
+        KernelCheck.againstPlain(s[0], s[1], s[2]);
+    }
+
+    @Test
+    void columnSumsGiveThePlainPathsBits() {
+        int l = VectorMatMul.L;
+        for (int[] s : new int[][] {{1, 1}, {3, 4 * l + l + 3}, {100, 16}, {256, 1024}, {7, l - 1}, {0, 5}}) KernelCheck.columnSums(s[0], s[1]);
+    }
+
+    /** The epilogue's exact operations: one float add, then Math.max(0f, x), which keeps NaN and turns -0 into +0. */
+    @Test
+    void epilogueAddsTheBiasThenAppliesMathMax() {
+        int n = VectorMatMul.NR + 3; // a full tile and a partial one
+        float[] a = {1f}, b = new float[n], bias = new float[n];
+        for (int j = 0; j < n; j++) {
+            b[j] = j % 4 == 0 ? -0f : j % 4 == 1 ? Float.NaN : j % 4 == 2 ? -2.5f : 0.1f;
+            bias[j] = j % 4 == 0 ? -0f : j % 4 == 1 ? 1f : j % 4 == 2 ? 1f : 0.2f;
+        }
+        for (boolean vector : new boolean[] {true, false}) {
+            float[] c = new float[n];
+            if (vector) VectorMatMul.multiply(c, 0, a, 0, false, b, 0, false, 1, n, 1, bias, 0, true, 0, 1, 0, n);
+            else MatMul.plain(c, 0, a, 0, false, b, 0, false, 1, n, 1, bias, 0, true, 0, 1, 0, n);
+            for (int j = 0; j < n; j++) {
+                float x = Math.fma(1f, b[j], 0f) + bias[j];
+                assertEquals(Float.floatToRawIntBits(Math.max(0f, x)), Float.floatToRawIntBits(c[j]), (vector ? "vector " : "plain ") + j);
             }
         }
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(Math.max(0f, -0f + -0f)));
     }
 
-    private static float[] random(SplittableRandom rng, int size) {
-        float[] out = new float[size];
-        for (int i = 0; i < size; i++) out[i] = (float) rng.nextDouble(-1, 1);
-        return out;
+    @Test
+    void aProductOverNoStepsIsTheEpilogueOfZero() {
+        float[] c = {5f, 5f, 5f, 5f}, bias = {-1f, 2f};
+        MatMul.multiply(c, 0, new float[0], 0, false, new float[0], 0, false, 2, 2, 0, bias, 0, true, 0, 2, 0, 2);
+        assertArrayEquals(new float[] {0f, 2f, 0f, 2f}, c);
     }
 
-    private static double[] widen(float[] x) {
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = x[i];
-        return out;
+    @Test
+    void theTileFollowsTheRegisterFile() {
+        int bits = VectorMatMul.L * Float.SIZE;
+        assertEquals(bits >= 512 ? 32 : 16, VectorMatMul.REGISTERS);
+        // accumulators, B vectors and a broadcast fit the registers
+        assertTrue(VectorMatMul.MR * VectorMatMul.NV + VectorMatMul.NV + 1 <= VectorMatMul.REGISTERS);
+        assertTrue(VectorMatMul.KC * VectorMatMul.NR * Float.BYTES <= Math.max(CacheSizes.L1, 32 * VectorMatMul.NR * Float.BYTES));
+        assertTrue(MatMul.implementation().contains(VectorMatMul.MR + "x" + VectorMatMul.NV), MatMul.implementation());
+    }
+
+    @Test
+    void cacheSizesParseAsLinuxWritesThem() {
+        assertEquals(48 << 10, CacheSizes.parseSize("48K"));
+        assertEquals(2 << 20, CacheSizes.parseSize("2048K"));
+        assertEquals(2 << 20, CacheSizes.parseSize("2M"));
+        assertEquals(65536, CacheSizes.parseSize("65536"));
+        assertEquals(-1, CacheSizes.parseSize("lots"));
+        assertEquals(-1, CacheSizes.parseSize(""));
+        assertEquals(-1, CacheSizes.parseSize("1K")); // too small to be a data cache
+        assertTrue(CacheSizes.L1 >= 4096 && CacheSizes.L2 >= CacheSizes.L1);
     }
 }
