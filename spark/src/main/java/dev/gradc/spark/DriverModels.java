@@ -5,8 +5,6 @@ import dev.gradc.compiler.Compiler;
 import dev.gradc.dsl.Source;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Models compiled on the driver: the one place gradc-spark touches gradc-compiler, which an
@@ -19,23 +17,8 @@ final class DriverModels {
         return Compiler.compile(Source.read(gradFile), Compiler.Options.DEFAULT);
     }
 
+    /** The compilation's class files (the trainer and its companions, such as its Vector API kernels) for the executors. */
     static ModelCode code(Compilation c) {
-        return ModelCode.ofBytes(c.className(), classFiles(c));
-    }
-
-    /**
-     * Every class file of the compilation. A compilation may come to hold companion classes beside
-     * the trainer (a {@code classFiles()} map); until this gradc has that method, the one class.
-     */
-    @SuppressWarnings("unchecked")
-    private static Map<String, byte[]> classFiles(Compilation c) {
-        try {
-            Object files = Compilation.class.getMethod("classFiles").invoke(c);
-            return new LinkedHashMap<>((Map<String, byte[]>) files);
-        } catch (NoSuchMethodException e) {
-            return Map.of(c.className(), c.classBytes());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the class files of " + c.className(), e);
-        }
+        return ModelCode.ofBytes(c.className(), c.classFiles());
     }
 }

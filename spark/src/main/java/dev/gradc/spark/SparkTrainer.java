@@ -1,17 +1,24 @@
 package dev.gradc.spark;
 
 import dev.gradc.compiler.Compilation;
+import dev.gradc.runtime.Checkpoint;
+import dev.gradc.runtime.CheckpointException;
+import dev.gradc.runtime.DType;
 import dev.gradc.runtime.DataException;
+import dev.gradc.runtime.DivergenceException;
 import dev.gradc.runtime.LearningRate;
+import dev.gradc.runtime.NpyArray;
 import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -44,6 +51,9 @@ import org.apache.spark.storage.StorageLevel;
  * whatever order tasks finish in and whether Spark retried some of them.
  */
 public final class SparkTrainer {
+    /** The checkpoints' own entry: epochs done. */
+    static final String EPOCHS_DONE = "training/epochs_done";
+
     private final ModelCode code;
     private final Trainer trainer;
     private final int maxBatch;
@@ -182,19 +192,33 @@ public final class SparkTrainer {
         return this;
     }
 
-    /** Writes a checkpoint after every epoch into this directory on the driver (see {@link #resumeFrom}). */
+    /**
+     * Writes a checkpoint after every epoch into this directory on the driver: {@code epoch-001.npz},
+     * {@code epoch-002.npz}, ..., each the driver trainer's whole state ({@link Trainer#checkpoint()},
+     * so {@link Trainer#loadCheckpoint} and NumPy read it too) and the epochs done (see {@link #resumeFrom}).
+     */
     public SparkTrainer checkpointDir(Path dir) {
         this.checkpointDir = Objects.requireNonNull(dir, "dir");
         return this;
     }
 
     /**
-     * Loads a checkpoint written by an earlier run ({@code epoch-003.npz} and the {@code .state.npz}
-     * beside it) and makes {@link #fit} continue after its epoch: with the same data, partitioning
-     * and settings the result is the uninterrupted run's, bit for bit.
+     * Continues from a checkpoint an earlier run wrote ({@code epoch-003.npz}: the runtime's
+     * {@link Checkpoint} of the driver's trainer, with the epochs done as
+     * {@code training/epochs_done}): {@link #fit} then trains the epochs after it, and with the same
+     * data, partitioning and settings ends bit for bit where the uninterrupted run did. A file that
+     * is not such a checkpoint, or does not fit the model, changes nothing and is refused with a
+     * {@link CheckpointException} that says why.
      */
-    public SparkTrainer resumeFrom(Path paramsFile) throws IOException {
-        this.epochsDone = Checkpoints.read(trainer, paramsFile);
+    public SparkTrainer resumeFrom(Path checkpoint) throws IOException {
+        Checkpoint c = Checkpoint.read(checkpoint);
+        NpyArray done = c.get(EPOCHS_DONE);
+        if (!c.isCheckpoint() || done == null || done.dtype() != DType.FLOAT64 || done.size() != 1) {
+            throw new CheckpointException(checkpoint + " is not a checkpoint of a SparkTrainer run (it has no "
+                    + (c.isCheckpoint() ? "scalar " + EPOCHS_DONE : Checkpoint.MARKER) + "; checkpointDir writes them)");
+        }
+        trainer.restore(c);
+        this.epochsDone = (int) done.doubles()[0];
         return this;
     }
 
@@ -223,9 +247,17 @@ public final class SparkTrainer {
      * example, an array of numbers or an ML vector for more. A DataFrame that does not fit (a
      * missing column, a wrong type, a row with the wrong number of values or a null) is refused
      * with a {@link DataException} naming the column and both shapes before the first step.
+     *
+     * @throws DivergenceException when a round's loss is NaN or infinite, before the driver's trainer
+     *     takes that round's values or a checkpoint is written: its step is the round's (in averaging
+     *     mode, the last global step of the round, counted from 1 over the run)
      */
     public TrainingResult fit(Dataset<Row> train, Dataset<Row> test) {
         Objects.requireNonNull(train, "train");
+        if (epochsDone >= epochs) {
+            throw new IllegalStateException("the checkpoint resumed from has " + epochsDone + " epochs done and epochs(" + epochs
+                    + ") asks for no more: set epochs to the total the run should reach");
+        }
         Map<String, String> cols = Binding.defaults(trainer, featuresCol, labelCol, columns);
         Binding[] bindings = Binding.bind(trainer, cols, train.schema(), "training");
         Binding[] testBindings = test == null ? null : Binding.bind(trainer, cols, test.schema(), "test");
@@ -265,6 +297,10 @@ public final class SparkTrainer {
                     bRound.destroy();
                     int tail = v.length - Worker.TAIL;
                     double ex = v[tail];
+                    // Stops before the driver's trainer takes the round's values and before a checkpoint is written over a good one.
+                    if (!Double.isFinite(v[tail + 1])) {
+                        throw new DivergenceException(epoch * steps + first + n, rates[n - 1], v[tail + 1] / ex, null, null);
+                    }
                     if (sync) apply(layout, v, ex, rates[0]);
                     else average(layout, v, ex, rates[n - 1]);
                     examples += ex;
@@ -290,7 +326,7 @@ public final class SparkTrainer {
                 EpochStats stats = new EpochStats(epoch + 1, epochs, steps, rounds, (long) examples, lossSum / examples, testLoss,
                         testMetric, evaluation.metric(), seconds, compute, critical, evalSeconds);
                 history.add(stats);
-                if (checkpointDir != null) Checkpoints.write(trainer, layout, checkpointDir, epoch + 1);
+                if (checkpointDir != null) writeCheckpoint(epoch + 1);
                 progress.accept(stats.toString());
             }
             epochsDone = 0; // a later fit trains `epochs` more epochs from the trainer's current state
@@ -302,6 +338,17 @@ public final class SparkTrainer {
             for (Broadcast<?> b : broadcasts) b.destroy();
             for (JavaRDD<Block> rdd : cached) rdd.unpersist(false);
         }
+    }
+
+    /** The file of the checkpoint after {@code epochsDone} epochs. */
+    public static Path checkpointFile(Path dir, int epochsDone) {
+        return dir.resolve(String.format(Locale.ROOT, "epoch-%03d.npz", epochsDone));
+    }
+
+    private void writeCheckpoint(int epochsDone) throws IOException {
+        Files.createDirectories(checkpointDir);
+        trainer.checkpoint().with(List.of(NpyArray.of(EPOCHS_DONE, new double[] {epochsDone}, 1)))
+                .write(checkpointFile(checkpointDir, epochsDone));
     }
 
     /** The driver's optimizer step from the summed gradients: what update() does after accumulating them all here. */

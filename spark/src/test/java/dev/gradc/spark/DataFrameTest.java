@@ -2,13 +2,18 @@ package dev.gradc.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradc.compiler.Compilation;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.DataException;
+import dev.gradc.runtime.DivergenceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -18,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a DataFrame may hold: arrays or ML vectors (dense or sparse) of features, and every way it
@@ -102,5 +108,32 @@ class DataFrameTest {
         assertMentions(refused(frame(schema, rows).limit(0)), "the training DataFrame has no rows");
         assertMentions(assertThrows(DataException.class, () -> trainer().fit(SparkTests.frame(DATA, 60), frame(schema, short5))).getMessage(),
                 "of the test DataFrame has 5 values");
+    }
+
+    /** A NaN in the data makes the loss NaN: training stops at that step, and neither the trainer nor a checkpoint takes it. */
+    @Test
+    void aNonFiniteLossStopsTrainingBeforeTheTrainerOrACheckpointTakesIt(@TempDir Path dir) {
+        double[][] x = new double[DATA.x().length][];
+        for (int i = 0; i < x.length; i++) x[i] = DATA.x()[i].clone();
+        x[43][2] = Double.NaN; // partition 1's row 13: with 3 steps of 20 and no shuffle, in step 2's share (rows 10..19)
+        SparkTrainer st = trainer().checkpointDir(dir);
+        double[] initial = SparkTests.everything(st.trainer());
+        DivergenceException e = assertThrows(DivergenceException.class,
+                () -> st.fit(SparkTests.frame(new SparkTests.Data(x, DATA.y()), 30, 30), null));
+        assertEquals(2, e.step(), e.getMessage());
+        assertMentions(e.getMessage(), "training diverged at step 2", "the loss is NaN");
+        assertFalse(Files.exists(SparkTrainer.checkpointFile(dir, 1)), "a checkpoint was written");
+        // The driver took step 1 and not step 2: its state is that of a one-step run on step 1's rows (0..9 of each partition).
+        double[][] x1 = new double[20][];
+        int[] y1 = new int[20];
+        for (int i = 0; i < 20; i++) {
+            int row = i < 10 ? i : 20 + i;
+            x1[i] = DATA.x()[row];
+            y1[i] = DATA.y()[row];
+        }
+        double[] oneStep = SparkTests.everything(SparkTrainer.fromCompilation(MODEL, 16, 1).globalBatch(20).epochs(1).shuffle(false)
+                .fit(SparkTests.frame(new SparkTests.Data(x1, y1), 10, 10), null).trainer());
+        assertFalse(Arrays.equals(initial, oneStep));
+        assertArrayEquals(oneStep, SparkTests.everything(st.trainer()), "the trainer is not where step 1 left it");
     }
 }

@@ -3,10 +3,14 @@ package dev.gradc.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradc.compiler.Compilation;
+import dev.gradc.runtime.Checkpoint;
+import dev.gradc.runtime.CheckpointException;
 import dev.gradc.runtime.DType;
+import dev.gradc.runtime.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,12 +71,37 @@ class DeterminismTest {
         assertEquals(1, RETRIED.get(), "the failed task was not retried");
         assertArrayEquals(first, retried, "the retried run differs");
 
-        assertTrue(Files.exists(dir.resolve("epoch-001.npz")) && Files.exists(dir.resolve("epoch-002.state.npz")), "checkpoints missing");
-        SparkTrainer resumed = trainer(mode, 1).resumeFrom(dir.resolve("epoch-001.npz"));
+        assertTrue(Files.exists(dir.resolve("epoch-001.npz")) && Files.exists(dir.resolve("epoch-002.npz")), "checkpoints missing");
+        // The last epoch's checkpoint is the runtime's, of the driver's trainer: it loads into a plain trainer of the model.
+        Trainer loaded = MODEL.newTrainer(16, 99);
+        loaded.loadCheckpoint(SparkTrainer.checkpointFile(dir, 2));
+        assertArrayEquals(first, SparkTests.everything(loaded), "epoch-002.npz does not hold the run's final state");
+        SparkTrainer resumed = trainer(mode, 1).resumeFrom(SparkTrainer.checkpointFile(dir, 1));
         TrainingResult r = resumed.fit(SparkTests.frame(DATA, SIZES), null);
         assertEquals(1, r.history().size(), "the resumed run should train epoch 2 only");
         assertEquals(2, r.last().epoch());
         assertArrayEquals(first, SparkTests.everything(r.trainer()), "the resumed run differs from the uninterrupted one");
+        SparkTrainer done = trainer(mode, 1).resumeFrom(SparkTrainer.checkpointFile(dir, 2));
+        assertTrue(assertThrows(IllegalStateException.class, () -> done.fit(SparkTests.frame(DATA, SIZES), null)).getMessage()
+                .contains("has 2 epochs done and epochs(2) asks for no more"));
+    }
+
+    @Test
+    void resumingFromAParametersFileIsRefused(@TempDir Path dir) throws IOException {
+        Trainer t = MODEL.newTrainer(16, 1);
+        Path params = dir.resolve("params.npz");
+        t.saveParams(params);
+        SparkTrainer st = trainer(Mode.SYNCHRONOUS, 1);
+        double[] before = SparkTests.everything(st.trainer());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> st.resumeFrom(params));
+        assertTrue(e.getMessage().contains(params + " is not a checkpoint of a SparkTrainer run")
+                && e.getMessage().contains(Checkpoint.MARKER), e.getMessage());
+        // A checkpoint of the bare trainer lacks the epochs done.
+        Path bare = dir.resolve("bare.npz");
+        t.saveCheckpoint(bare);
+        e = assertThrows(CheckpointException.class, () -> st.resumeFrom(bare));
+        assertTrue(e.getMessage().contains("no scalar " + SparkTrainer.EPOCHS_DONE), e.getMessage());
+        assertArrayEquals(before, SparkTests.everything(st.trainer()), "a refused checkpoint changed the trainer");
     }
 
     @Test
