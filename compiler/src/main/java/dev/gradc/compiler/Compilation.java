@@ -40,16 +40,27 @@ public record Compilation(
         return classFiles.get(className);
     }
 
-    /** Defines the classes in a fresh class loader whose parent sees the runtime; returns the trainer's. */
+    /**
+     * Defines the classes, once, in a class loader of their own whose parent sees the runtime; returns
+     * the trainer's. Every trainer of this compilation shares them: the JIT compiles their code and
+     * the Vector API companion warms up once, not once per trainer.
+     */
     public Class<? extends CompiledTrainer> load() {
-        ClassLoader parent = CompiledTrainer.class.getClassLoader();
-        ModelClassLoader loader = new ModelClassLoader(parent, classFiles);
-        try {
-            return loader.loadClass(className).asSubclass(CompiledTrainer.class);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
+        synchronized (LOADED) {
+            return LOADED.computeIfAbsent(classFiles, files -> {
+                // The loader gets a copy of the map, so that the loaded class does not keep its key reachable.
+                ModelClassLoader loader = new ModelClassLoader(CompiledTrainer.class.getClassLoader(), Map.copyOf(files));
+                try {
+                    return loader.loadClass(className).asSubclass(CompiledTrainer.class);
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         }
     }
+
+    /** The classes of each compilation, by its class files (distinct arrays for every compilation), held while it lives. */
+    private static final Map<Map<String, byte[]>, Class<? extends CompiledTrainer>> LOADED = new java.util.WeakHashMap<>();
 
     /** A new trainer for batches of up to {@code maxBatch}, parameters initialized from {@code seed}. */
     public Trainer newTrainer(int maxBatch, long seed) {

@@ -220,8 +220,10 @@ public final class ModelToGraph {
         });
         sums.put(EXAMPLES, b.add(examples, size));
         sums.putAll(running);
-        // The optimizer once more, reading the averages; its updates become update()'s.
-        return roles.withAccumulation(sums, optimizer(model, b, averaged).updates());
+        // The optimizer once more, reading the averages; its updates become update()'s, and its
+        // (clipped) gradients what update() leaves in the gradient views.
+        Optimizers.Result apply = optimizer(model, b, averaged);
+        return roles.withAccumulation(sums, apply.updates(), views(b, apply.grads()));
     }
 
     private static String range(int min, int max) {

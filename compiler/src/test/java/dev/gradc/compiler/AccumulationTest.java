@@ -77,6 +77,9 @@ class AccumulationTest {
             for (TensorInfo p : whole.params()) {
                 DifferentialTest.assertClose(whole.param(p.name()).toDoubleArray(), parts.param(p.name()).toDoubleArray(), 1e-12,
                         "round " + round + ": " + p.name() + " after accumulating " + Arrays.toString(micro));
+                // grad() shows the gradient the update applied: the mean over the micro-batches, clipped.
+                DifferentialTest.assertClose(whole.grad(p.name()).toDoubleArray(), parts.grad(p.name()).toDoubleArray(), 1e-12,
+                        "round " + round + ": grad(" + p.name() + ") after update()");
             }
         }
     }

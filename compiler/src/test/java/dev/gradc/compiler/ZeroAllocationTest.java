@@ -58,4 +58,22 @@ class ZeroAllocationTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theFirstStepOnTheVectorKernelsAllocatesNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.gradc.runtime.internal.MatMul.VECTOR, "needs jdk.incubator.vector");
+        Compilation c = Compiler.compile(dev.gradc.dsl.Source.read(TestModels.findUp("samples/moons/Moons.grad")), Compiler.Options.DEFAULT);
+        Trainer t = c.newTrainer(8, 1);
+        TestModels.feedRandomInputs(t, 2);
+        t.step();
+        // Wait for the warm-up to switch this class to its Vector API kernels, then take the first step on them.
+        java.lang.reflect.Field ready = Class.forName(t.getClass().getName() + "$Vector", false, t.getClass().getClassLoader())
+                .getField("READY");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!ready.getBoolean(null)) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "the warm-up did not finish in 2 minutes");
+            Thread.sleep(5);
+        }
+        assertEquals(0, allocatedBytesOf(t::step), "bytes allocated by the first step on the vector kernels");
+    }
 }

@@ -20,10 +20,18 @@ import java.util.Set;
 final class Nesting {
     /** Brackets, unary operators, casts and the like open at once. */
     static final int MAX_NESTING = 256;
+    /**
+     * Casts and statement heads ({@code (T) x}, {@code if (c) x}) applying at once, in every frame
+     * together: JavaParser's lookahead over a run of them is worse than quadratic when a bracket in it
+     * is left open (250 such casts in 2 KB took seconds). Casts are not in the language anyway.
+     */
+    static final int MAX_CASTS = 64;
     /** Binary and assignment operators in one expression at one level of brackets. */
     static final int MAX_OPERATORS = 10_000;
 
     static final String TOO_DEEP = "expressions nest too deeply to compile; split them with local variables";
+    static final String TOO_MANY_CASTS = "more than " + MAX_CASTS + " casts or statement heads apply at once "
+            + "(casts are not part of the model language)";
     static final String TOO_LONG = "expression too long to compile (more than " + MAX_OPERATORS
             + " operators); split it with local variables";
 
@@ -44,6 +52,7 @@ final class Nesting {
     /** One level of brackets (the file itself is the outermost): what is open inside it. */
     private static final class Frame {
         int prefix; // unary operators, casts, statement heads, right-nested operators
+        int casts; // of those, casts and statement heads
         int angles; // '<' not yet closed by '>'
         int operators;
     }
@@ -51,7 +60,7 @@ final class Nesting {
     private final Source source;
     private final String text;
     private final Deque<Frame> frames = new ArrayDeque<>();
-    private int nesting;
+    private int nesting, casts;
     private int pos, tokenStart;
     private boolean afterOperand, afterParen, pendingReset;
 
@@ -72,7 +81,11 @@ final class Nesting {
             pendingReset = false;
             boolean operandStart = isOperand(token) || token.equals("(") || token.equals("!") || token.equals("~")
                     || (Character.isJavaIdentifierStart(token.charAt(0)) && !KEYWORDS.contains(token));
-            if (afterParen && operandStart) open(1); // (T) x or if (c) x: a cast or a statement head nests what follows
+            if (afterParen && operandStart) { // (T) x or if (c) x: a cast or a statement head nests what follows
+                open(1);
+                if (++casts > MAX_CASTS) throw new CompileException(source, position(tokenStart), TOO_MANY_CASTS);
+                frames.peek().casts++;
+            }
             afterParen = false;
             switch (token) {
                 case "(", "[", "{" -> {
@@ -85,6 +98,7 @@ final class Nesting {
                     if (frames.size() > 1) {
                         Frame f = frames.pop();
                         nesting -= 1 + f.prefix + f.angles;
+                        casts -= f.casts;
                     }
                     if (token.equals("}")) pendingReset = true; // a block ends a statement, unless `else` follows
                     afterParen = token.equals(")");
@@ -151,6 +165,8 @@ final class Nesting {
             Frame f = frames.peek();
             nesting -= f.prefix;
             f.prefix = 0;
+            casts -= f.casts;
+            f.casts = 0;
         } else if ("+-!~".contains(token)) {
             open(1); // unary
         }
@@ -179,6 +195,8 @@ final class Nesting {
     private void reset(Frame f, boolean statement) {
         nesting -= f.prefix;
         f.prefix = 0;
+        casts -= f.casts;
+        f.casts = 0;
         f.operators = 0;
         if (statement) {
             nesting -= f.angles;

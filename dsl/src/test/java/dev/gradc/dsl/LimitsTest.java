@@ -108,7 +108,7 @@ class LimitsTest {
     void everyKindOfNestingIsPositioned() {
         String[] deep = {
             "-".repeat(1000) + "x", "- ".repeat(1000) + "x", "relu(".repeat(1000) + "x" + ")".repeat(1000),
-            "(A)".repeat(1000) + "x", "x" + " < x".repeat(1000), "x > 0 ? x : ".repeat(1000) + "x",
+            "x" + " < x".repeat(1000), "x > 0 ? x : ".repeat(1000) + "x",
             "a -> ".repeat(1000) + "x", "x" + "[0".repeat(1000) + "]".repeat(1000),
         };
         for (String expression : deep) {
@@ -121,6 +121,25 @@ class LimitsTest {
         CompileException generic = assertThrows(CompileException.class, () -> parse("class E {\n    Param" + "<A".repeat(1000) + " w = zeros(1);\n}\n"));
         assertEquals(Nesting.TOO_DEEP, generic.first().message());
         assertEquals(2, generic.first().pos().line());
+    }
+
+    @Test
+    void aRunOfCastsIsRefusedBeforeTheParserBacktracksOverIt() {
+        // A fuzzer's find: 250 casts around an unclosed bracket made JavaParser's lookahead take seconds.
+        String text = "class E {\n    Input x = input(2);\n    Tensor loss() {\n        return " + "(Tensor)".repeat(14) + "(Tensor["
+                + "(Tensor)".repeat(250) + "x;\n    }\n}\n";
+        long start = System.nanoTime();
+        CompileException e = assertThrows(CompileException.class, () -> parse(text));
+        assertEquals(Nesting.TOO_MANY_CASTS, e.first().message());
+        assertEquals(new SourcePos(4, 16 + 8 * 14 + 8 + 8 * 50 + 8), e.first().pos()); // the 65th cast's operand
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused without parsing");
+        CompileException few = assertThrows(CompileException.class, () -> parse(
+                "class E {\n    Input x = input(2);\n    Tensor loss() {\n        return " + "(Tensor)".repeat(64) + "x;\n    }\n}\n"));
+        assertEquals("unsupported Java construct: cast expression", few.first().message());
+        CompileException many = assertThrows(CompileException.class, () -> parse(
+                "class E {\n    Input x = input(2);\n    Tensor loss() {\n        return " + "(A)".repeat(1000) + "x;\n    }\n}\n"));
+        assertEquals(Nesting.TOO_MANY_CASTS, many.first().message());
+        assertEquals(new SourcePos(4, 16 + 3 * 65), many.first().pos());
     }
 
     @Test

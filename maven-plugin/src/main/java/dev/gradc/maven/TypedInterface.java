@@ -31,10 +31,18 @@ final class TypedInterface {
             s.append("    /** Copies in input {@code ").append(in.name()).append("}, shape ").append(TensorInfo.format(in.shape()))
                     .append(", at the current batch size. */\n");
             s.append("    void ").append(Signature.setter(in.name())).append('(').append(array).append(" values);\n\n");
+            for (Signature.ClassIndex k : c.signature().classIndices()) {
+                if (!k.input().equals(in.name())) continue;
+                s.append("    /** Copies in the class indices of input {@code ").append(in.name()).append("}, each 0 to ")
+                        .append(k.classes() - 1).append(", at the current batch size. */\n");
+                s.append("    void ").append(Signature.setter(in.name())).append("(int[] classes);\n\n");
+            }
         }
         for (TensorInfo out : c.signature().outputs()) {
-            s.append("    /** Computes output {@code ").append(out.name()).append("}, shape ").append(TensorInfo.format(out.shape()))
-                    .append(": the trainer's own buffer, valid until the next call. */\n");
+            s.append("    /**\n     * Computes output {@code ").append(out.name()).append("}, shape ").append(TensorInfo.format(out.shape()))
+                    .append(", and returns the trainer's own\n")
+                    .append("     * buffer, sized for {@code maxBatch()} rows: the first {@code batch()} rows are the result.\n")
+                    .append("     * Valid until the next call.\n     */\n");
             s.append("    ").append(array).append(' ').append(out.name()).append("();\n\n");
         }
         s.setLength(s.length() - 1);

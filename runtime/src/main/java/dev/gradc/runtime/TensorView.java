@@ -55,20 +55,31 @@ public final class TensorView {
 
     /** Copies {@link #size()} values in, row-major. */
     public void copyFrom(double[] values) {
-        checkLength(values.length);
+        checkLength(values);
         if (floats != null) for (int i = 0; i < values.length; i++) floats[i] = (float) values[i];
         else System.arraycopy(values, 0, doubles, 0, values.length);
     }
 
     /** Copies {@link #size()} values in, row-major. */
     public void copyFrom(float[] values) {
-        checkLength(values.length);
+        checkLength(values);
         if (floats != null) System.arraycopy(values, 0, floats, 0, values.length);
+        else for (int i = 0; i < values.length; i++) doubles[i] = values[i];
+    }
+
+    /**
+     * Copies {@link #size()} whole numbers in, row-major: class indices for a label input, say
+     * (exact in float32 up to 2^24).
+     */
+    public void copyFrom(int[] values) {
+        checkLength(values);
+        if (floats != null) for (int i = 0; i < values.length; i++) floats[i] = values[i];
         else for (int i = 0; i < values.length; i++) doubles[i] = values[i];
     }
 
     /** Copies {@link #size()} values into {@code out}, which must be at least that long. */
     public void copyTo(double[] out) {
+        java.util.Objects.requireNonNull(out, () -> name() + ": the destination array is null");
         int n = size();
         if (out.length < n) throw new IllegalArgumentException(name() + ": destination holds " + out.length + " values, need " + n);
         if (doubles != null) System.arraycopy(doubles, 0, out, 0, n);
@@ -103,7 +114,9 @@ public final class TensorView {
         }
     }
 
-    private void checkLength(int length) {
+    private void checkLength(Object values) {
+        java.util.Objects.requireNonNull(values, () -> name() + ": the values to copy in are null");
+        int length = java.lang.reflect.Array.getLength(values);
         int n = size();
         if (length != n) {
             throw new IllegalArgumentException(name() + ": expected " + n + " values (shape "

@@ -116,6 +116,21 @@ public final class ClassEmitter {
             g.returnValue();
             g.endMethod();
         }
+        // One static method per kernel that calls it through its handle, and the trainer calls these:
+        // an invokeExact call site allocates when it is first linked, so the warm-up thread, calling
+        // the same methods, links every one before READY lets a trainer in.
+        for (int i = 0; i < kernels.size(); i++) {
+            Plan.Kernel k = kernels.get(i);
+            String descriptor = KernelEmitter.descriptor(k, elem);
+            GeneratorAdapter g = method(vw, ACC_PUBLIC | ACC_STATIC, viaHandle(k), descriptor);
+            g.getStatic(vectorClass, "KERNELS", HANDLES);
+            g.push(i);
+            g.arrayLoad(HANDLE);
+            g.loadArgs();
+            g.invokeVirtual(HANDLE, new Method("invokeExact", descriptor));
+            g.returnValue();
+            g.endMethod();
+        }
         // static { KERNELS = {handles of the kernels}; Warmup.start(new Name$Vector()); }
         GeneratorAdapter clinit = method(vw, ACC_STATIC, "<clinit>", "()V");
         clinit.push(kernels.size());
@@ -166,9 +181,6 @@ public final class ClassEmitter {
         int next = 0;
         for (int i = 0; i < kernels.size(); i++) {
             Plan.Kernel k = kernels.get(i);
-            round.getStatic(vectorClass, "KERNELS", HANDLES); // through the handle, as the trainer calls it
-            round.push(i);
-            round.arrayLoad(HANDLE);
             for (int a = 0; a <= k.reads().size(); a++) {
                 round.loadThis();
                 round.getField(vectorClass, "scratch", Type.getType("[[F"));
@@ -181,7 +193,7 @@ public final class ClassEmitter {
                 round.push(0);
                 round.push(1);
             }
-            round.invokeVirtual(HANDLE, new Method("invokeExact", KernelEmitter.descriptor(k, elem)));
+            round.invokeStatic(vectorClass, new Method(viaHandle(k), KernelEmitter.descriptor(k, elem))); // as the trainer calls it
         }
         round.returnValue();
         round.endMethod();
@@ -410,24 +422,26 @@ public final class ClassEmitter {
         }
         // if (MatMul.VECTOR && Name$Vector.READY) the vector variant, else the plain one: the same bits.
         // MatMul.VECTOR comes first, so that Name$Vector is never loaded without the module. The variant
-        // is called through a method handle the JIT cannot see through, so that it stays a compiled
-        // method of its own: inlined into a long caller, its vector operations would outgrow the
-        // JIT's inlining budget and fall back to boxed vectors.
+        // is called through a method handle the JIT cannot see through (by the companion's viaHandle
+        // method), so that it stays a compiled method of its own: inlined into a long caller, its
+        // vector operations would outgrow the JIT's inlining budget and fall back to boxed vectors.
         Label plainKernel = new Label(), done = new Label();
         g.getStatic(Type.getType(dev.gradc.runtime.internal.MatMul.class), "VECTOR", Type.BOOLEAN_TYPE);
         g.ifZCmp(GeneratorAdapter.EQ, plainKernel);
         g.getStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
         g.ifZCmp(GeneratorAdapter.EQ, plainKernel);
-        g.getStatic(vectorClass, "KERNELS", HANDLES);
-        g.push(new ArrayList<>(vectorKernels).indexOf(k.method()));
-        g.arrayLoad(HANDLE);
         arguments(g, buffers, c, part);
-        g.invokeVirtual(HANDLE, new Method("invokeExact", KernelEmitter.descriptor(k, elem)));
+        g.invokeStatic(vectorClass, new Method(viaHandle(k), KernelEmitter.descriptor(k, elem)));
         g.goTo(done);
         g.mark(plainKernel);
         arguments(g, buffers, c, part);
         g.invokeStatic(self, kernel);
         g.mark(done);
+    }
+
+    /** The companion's method that calls a vector kernel through its handle. */
+    private static String viaHandle(Plan.Kernel k) {
+        return k.method() + "$viaHandle";
     }
 
     private static final Type HANDLE = Type.getType(java.lang.invoke.MethodHandle.class);
@@ -500,17 +514,15 @@ public final class ClassEmitter {
         g.visitLineNumber(n.pos.line(), here);
     }
 
-    /** {@code setX(float[])} per input and {@code float[] predict()} per output, named by the signature. */
+    /**
+     * {@code setX(float[])} per input (and {@code setY(int[])} for class indices) and
+     * {@code float[] predict()} per output, named by the signature.
+     */
     private void typedMethods() {
         for (int i = 0; i < signature.inputs().size(); i++) {
-            GeneratorAdapter g = method(ACC_PUBLIC, Signature.setter(signature.inputs().get(i).name()),
-                    Type.getMethodDescriptor(Type.VOID_TYPE, array));
-            g.loadThis();
-            g.push(i);
-            g.loadArg(0);
-            g.invokeVirtual(self, new Method("feed", "(ILjava/lang/Object;)V"));
-            g.returnValue();
-            g.endMethod();
+            String name = signature.inputs().get(i).name();
+            setter(i, name, array);
+            if (signature.classIndices().stream().anyMatch(c -> c.input().equals(name))) setter(i, name, Type.getType(int[].class));
         }
         for (TensorInfo out : signature.outputs()) {
             GeneratorAdapter g = method(ACC_PUBLIC, out.name(), Type.getMethodDescriptor(array));
@@ -521,6 +533,16 @@ public final class ClassEmitter {
             g.returnValue();
             g.endMethod();
         }
+    }
+
+    private void setter(int input, String name, Type values) {
+        GeneratorAdapter g = method(ACC_PUBLIC, Signature.setter(name), Type.getMethodDescriptor(Type.VOID_TYPE, values));
+        g.loadThis();
+        g.push(input);
+        g.loadArg(0);
+        g.invokeVirtual(self, new Method("feed", "(ILjava/lang/Object;)V"));
+        g.returnValue();
+        g.endMethod();
     }
 
     private GeneratorAdapter method(int access, String name, String descriptor) {

@@ -17,8 +17,12 @@ public final class Interpreter {
     private final Map<String, double[]> bound = new HashMap<>();
     private final double[][] values;
 
+    /** The gradients grad() reads: step()'s, or update()'s once it has run. */
+    private java.util.Map<String, Node> applied;
+
     public Interpreter(Graph graph, int batch) {
         this.graph = graph;
+        this.applied = graph.grads();
         this.batch = batch;
         this.values = new double[graph.nodes().size()][];
         // Optimizer state and gradient sums start at zero, as in a new trainer.
@@ -62,6 +66,7 @@ public final class Interpreter {
     public Interpreter step() {
         run(graph.stepRoots());
         graph.updates().forEach((name, n) -> bound.put(name, values[n.id].clone()));
+        applied = graph.grads();
         return this;
     }
 
@@ -76,6 +81,7 @@ public final class Interpreter {
     public Interpreter update() {
         run(graph.updateRoots());
         graph.applyUpdates().forEach((name, n) -> bound.put(name, values[n.id].clone()));
+        applied = graph.applyGrads();
         graph.accumulate().keySet().forEach(name -> {
             if (!graph.updates().containsKey(name)) bound.put(name, new double[bound.get(name).length]); // the sums, not running statistics
         });
@@ -96,8 +102,9 @@ public final class Interpreter {
         return value(graph.outputs().get(name));
     }
 
+    /** The gradient the last step() or update() applied, as the trainer's gradient view shows it. */
     public double[] grad(String param) {
-        return value(graph.grads().get(param));
+        return value(applied.get(param));
     }
 
     public double[] bound(String name) {

@@ -24,6 +24,7 @@ public record Graph(String modelName, List<Node> nodes, Roles roles) {
     public Map<String, Node> updates() { return roles.updates(); }
     public Map<String, Node> accumulate() { return roles.accumulate(); }
     public Map<String, Node> applyUpdates() { return roles.applyUpdates(); }
+    public Map<String, Node> applyGrads() { return roles.applyGrads(); }
 
     /** All nodes of one op kind, e.g. the inputs, in order. */
     public List<Node> nodesOf(dev.gradc.compiler.ops.Op<?> op) {
@@ -64,9 +65,11 @@ public record Graph(String modelName, List<Node> nodes, Roles roles) {
         return roots;
     }
 
-    /** Roots of {@code update()}: the optimizer's updates from the accumulated gradients. */
+    /** Roots of {@code update()}: the optimizer's updates from the accumulated gradients, and those gradients. */
     public List<Node> updateRoots() {
-        return new ArrayList<>(applyUpdates().values());
+        List<Node> roots = new ArrayList<>(applyUpdates().values());
+        roots.addAll(applyGrads().values());
+        return roots;
     }
 
     /** Every update of a buffer, whichever entry point makes it. */
@@ -82,6 +85,7 @@ public record Graph(String modelName, List<Node> nodes, Roles roles) {
         List<Node> roots = stepRoots();
         roots.addAll(accumulate().values());
         roots.addAll(applyUpdates().values());
+        roots.addAll(applyGrads().values());
         roots.addAll(outputs().values());
         if (evalLoss() != null) roots.add(evalLoss());
         return roots;

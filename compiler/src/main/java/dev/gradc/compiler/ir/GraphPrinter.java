@@ -29,6 +29,7 @@ public final class GraphPrinter {
         roles(out, "update", g.updates());
         roles(out, "accumulate", g.accumulate());
         roles(out, "apply", g.applyUpdates());
+        roles(out, "applied grad", g.applyGrads());
         if (g.roles().minBatch() > 1) out.append("  minBatch = ").append(g.roles().minBatch()).append('\n');
         return out.append("}\n").toString();
     }

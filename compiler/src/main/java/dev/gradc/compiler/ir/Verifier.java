@@ -51,6 +51,7 @@ public final class Verifier {
         if (r == null) r = role(g, "evalLoss", g.evalLoss());
         for (Map.Entry<String, Node> e : g.outputs().entrySet()) if (r == null) r = role(g, "output " + e.getKey(), e.getValue());
         for (Map.Entry<String, Node> e : g.grads().entrySet()) if (r == null) r = target(g, named, "grad", e, Leaf.PARAM);
+        for (Map.Entry<String, Node> e : g.applyGrads().entrySet()) if (r == null) r = target(g, named, "applied grad", e, Leaf.PARAM);
         for (Map<String, Node> updates : List.of(g.updates(), g.accumulate(), g.applyUpdates())) {
             for (Map.Entry<String, Node> e : updates.entrySet()) if (r == null) r = target(g, named, "update", e, null);
         }

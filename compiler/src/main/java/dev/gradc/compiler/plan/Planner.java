@@ -137,6 +137,12 @@ public final class Planner {
                 int from = bufferOf(value, storage.get(0)), to = fixed.get(leafNamed(buffer));
                 if (from != to) copies.add(new Plan.Copy(from, to));
             });
+            if (name.equals("update")) {
+                graph.applyGrads().forEach((param, value) -> {
+                    int from = bufferOf(value, storage.get(0)), to = bindings.get(Storage.key("grad", param));
+                    if (from != to) copies.add(new Plan.Copy(from, to));
+                });
+            }
             boolean training = name.equals("step") || name.equals("accumulate");
             entryPoints.add(new Plan.EntryPoint(name, masks && training, calls, copies, name.equals("update")));
         }
@@ -158,6 +164,7 @@ public final class Planner {
         }
         Set<Node> readByName = new HashSet<>(graph.outputs().values());
         readByName.addAll(graph.grads().values());
+        readByName.addAll(graph.applyGrads().values());
         readByName.add(graph.loss());
         Map<Node, Node> out = new LinkedHashMap<>();
         graph.allUpdates().forEach((value, name) -> {
@@ -225,6 +232,18 @@ public final class Planner {
             Node g = graph.grads().get(name);
             bind("grad", name, g == null ? newBuffer(p.shape.size(), "zeros: no gradient of " + name) : rootBuffer(g, "grad " + name));
         }
+        // update() computes the gradients it applies into the same views (they are never live in one
+        // entry point with step()'s); one that is another buffer's view is copied there instead.
+        graph.applyGrads().forEach((name, u) -> {
+            int grad = bindings.get(Storage.key("grad", name));
+            Node v = viewOf(u);
+            if (!fixed.containsKey(v) && !Leaf.isNamedBuffer(v)) {
+                fixed.put(v, grad);
+                holds.get(grad).add("applied grad " + name);
+            } else {
+                rootBuffer(u, "applied grad " + name);
+            }
+        });
         graph.outputs().forEach((name, n) -> bind("output", name, rootBuffer(n, "output " + name)));
         bind("loss", "", rootBuffer(graph.loss(), "loss"));
         bind("evalLoss", "", rootBuffer(graph.evalLoss(), "evalLoss"));

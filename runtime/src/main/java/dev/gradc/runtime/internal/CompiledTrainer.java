@@ -57,10 +57,10 @@ public abstract class CompiledTrainer implements Trainer {
     private double[] maskP;
     private int[][] maskShapes;
 
-    private final Map<String, TensorView> inputViews = new HashMap<>();
+    private final Map<String, TensorView> inputViews = new LinkedHashMap<>(); // declaration order, for messages
     private final Map<String, TensorView> paramViews = new LinkedHashMap<>();
-    private final Map<String, TensorView> gradViews = new HashMap<>();
-    private final Map<String, TensorView> outputViews = new HashMap<>();
+    private final Map<String, TensorView> gradViews = new LinkedHashMap<>();
+    private final Map<String, TensorView> outputViews = new LinkedHashMap<>();
     private final Map<String, TensorView> stateViews = new LinkedHashMap<>();
     private final Map<String, Object> hyperBuffers = new LinkedHashMap<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
@@ -302,6 +302,7 @@ public abstract class CompiledTrainer implements Trainer {
     protected final void feed(int index, Object values) {
         TensorView view = inputViews.get(inputs.get(index).name());
         if (values instanceof float[] f) view.copyFrom(f);
+        else if (values instanceof int[] classes) view.copyFrom(classes);
         else view.copyFrom((double[]) values);
     }
 
@@ -347,7 +348,7 @@ public abstract class CompiledTrainer implements Trainer {
 
     @Override public TensorView input(String name) { return lookup(inputViews, "input", name); }
     @Override public TensorView param(String name) { return lookup(paramViews, "parameter", name); }
-    @Override public TensorView grad(String name) { return lookup(gradViews, "gradient of parameter", name); }
+    @Override public TensorView grad(String name) { return lookup(gradViews, "parameter", name); }
 
     @Override public List<TensorInfo> states() { return List.copyOf(states); }
 
@@ -371,12 +372,16 @@ public abstract class CompiledTrainer implements Trainer {
     }
 
     private TensorView lookup(Map<String, TensorView> views, String what, String name) {
+        if (name == null) throw new NullPointerException("the " + what + " name is null; " + modelName + " has " + names(views));
         TensorView v = views.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(modelName + " has no " + what + " '" + name + "'; it has "
-                    + (views.isEmpty() ? "none" : String.join(", ", views.keySet())));
+            throw new IllegalArgumentException(modelName + " has no " + what + " '" + name + "'; it has " + names(views));
         }
         return v;
+    }
+
+    private static String names(Map<String, ?> named) {
+        return named.isEmpty() ? "none" : String.join(", ", named.keySet());
     }
 
     @Override
@@ -423,6 +428,7 @@ public abstract class CompiledTrainer implements Trainer {
     }
 
     private Object hyperBuffer(String name) {
+        if (name == null) throw new NullPointerException("the hyper-parameter name is null; " + modelName + " has " + names(hyperBuffers));
         Object b = hyperBuffers.get(name);
         if (b == null) {
             throw new IllegalArgumentException(modelName + " has no hyper-parameter '" + name + "'; it has "
@@ -433,6 +439,7 @@ public abstract class CompiledTrainer implements Trainer {
 
     @Override
     public void saveParams(Path file) throws IOException {
+        java.util.Objects.requireNonNull(file, "the file to save parameters to is null");
         List<NpyArray> arrays = new ArrayList<>();
         for (TensorInfo p : params) {
             Object copy = paramViews.get(p.name()).buffer();
@@ -444,6 +451,7 @@ public abstract class CompiledTrainer implements Trainer {
 
     @Override
     public void loadParams(Path file) throws IOException {
+        java.util.Objects.requireNonNull(file, "the parameters file is null");
         Map<String, NpyArray> found = new LinkedHashMap<>();
         for (NpyArray a : Npz.read(file)) found.put(a.name(), a);
         List<String> problems = new ArrayList<>();
@@ -479,6 +487,7 @@ public abstract class CompiledTrainer implements Trainer {
 
     @Override
     public void restore(Checkpoint c) {
+        java.util.Objects.requireNonNull(c, "the checkpoint to restore is null");
         Map<String, NpyArray> found = new LinkedHashMap<>();
         for (NpyArray a : c.arrays()) found.put(a.name(), a);
         List<String> problems = new ArrayList<>();
