@@ -74,6 +74,11 @@ public abstract class CompiledTrainer implements Trainer {
      * Allocates and binds every buffer for batches of up to {@code maxBatch} and initializes the
      * parameters from {@code seed}. A trainer that would not fit the heap is a
      * {@link dev.gradc.runtime.TrainerTooLargeException} saying how much it needs.
+     *
+     * @param signatureText the model's {@link Signature}, in its text form
+     * @param storageText which buffer each role and name is bound to ({@link Storage})
+     * @param maxBatch the largest batch, at least 1
+     * @param seed seeds the parameters' initializers
      */
     protected CompiledTrainer(String signatureText, String storageText, int maxBatch, long seed) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
@@ -186,7 +191,11 @@ public abstract class CompiledTrainer implements Trainer {
         return i;
     }
 
-    /** What this trainer exposes, as the compiler described it. */
+    /**
+     * What this trainer exposes, as the compiler described it.
+     *
+     * @return the signature
+     */
     public final Signature signature() {
         return signature;
     }
@@ -248,6 +257,7 @@ public abstract class CompiledTrainer implements Trainer {
         checkClassIndices();
     }
 
+    /** Throws if a class-index input holds a value that is not a class of its model (before a step reads it). */
     protected final void checkClassIndices() {
         for (int k = 0; k < labelBuffers.length; k++) {
             int n = labelSizes[k] * (labelHasBatch[k] ? batch : 1), classes = labelClasses[k];
@@ -298,7 +308,12 @@ public abstract class CompiledTrainer implements Trainer {
         return dtype == DType.FLOAT64 ? "plain Java (float64)" : MatMul.implementation();
     }
 
-    /** Copies a typed setter's values into input {@code index}. */
+    /**
+     * Copies a typed setter's values into input {@code index}.
+     *
+     * @param index the input's place in the signature
+     * @param values a {@code float[]}, {@code double[]} or {@code int[]} of the input's size at the current batch
+     */
     protected final void feed(int index, Object values) {
         TensorView view = inputViews.get(inputs.get(index).name());
         if (values instanceof float[] f) view.copyFrom(f);
@@ -319,10 +334,20 @@ public abstract class CompiledTrainer implements Trainer {
         return loss;
     }
 
-    /** Runs the kernels of output {@code index}. */
+    /**
+     * Runs the kernels of output {@code index}.
+     *
+     * @param index the output's place in the signature
+     */
     protected abstract void runOutput(int index);
 
-    /** Runs part {@code part} of {@code parts} of split loop {@code id}; a class with split loops overrides it. */
+    /**
+     * Runs part {@code part} of {@code parts} of split loop {@code id}; a class with split loops overrides it.
+     *
+     * @param id the split loop
+     * @param part which part, from 0
+     * @param parts how many parts the loop is split into
+     */
     protected void runPart(int id, int part, int parts) {
         throw new IllegalStateException(modelName + " has no split loop " + id);
     }
