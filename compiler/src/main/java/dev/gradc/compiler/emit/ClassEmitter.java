@@ -284,7 +284,7 @@ public final class ClassEmitter {
         // loader, in Java code that allocates, and a trainer's first step must allocate nothing.
         for (Class<?> used : List.of(Workers.class, Workers.Task.class, dev.gradc.runtime.internal.MatMul.class,
                 dev.gradc.runtime.internal.FloatMath.class, dev.gradc.runtime.internal.Scalars.class, Math.class,
-                java.util.Arrays.class, System.class, java.lang.invoke.MethodHandle.class)) {
+                java.util.Arrays.class, System.class)) {
             g.push(Type.getType(used));
             g.pop();
         }
