@@ -96,7 +96,7 @@ public final class ClassEmitter {
     /**
      * {@code Name$Vector}: the Vector API variants of the kernels, public static like the originals;
      * {@code READY}, false until a daemon thread started by its initializer has run them until the
-     * JIT compiled them ({@link Warmup}); a round of that warm-up calls each once on scratch arrays.
+     * JIT compiled them ({@link Warmup}); a round of that warm-up calls each on scratch arrays.
      */
     private byte[] emitVectorClass() {
         ClassWriter vw = writer();
@@ -149,8 +149,8 @@ public final class ClassEmitter {
         clinit.invokeStatic(Type.getType(Warmup.class), new Method("start", Type.VOID_TYPE, new Type[] {job}));
         clinit.returnValue();
         clinit.endMethod();
-        // Scratch arrays at a small batch, one per argument of each kernel, allocated once.
-        List<Integer> sizes = new ArrayList<>();
+        // Scratch arrays at a small batch, one per argument of each kernel, allocated once (Warmup.scratch).
+        List<Integer> sizes = new ArrayList<>(), arguments = new ArrayList<>();
         List<Integer> batches = new ArrayList<>();
         for (Plan.Kernel k : kernels) {
             List<dev.gradc.compiler.ir.Size> args = new ArrayList<>();
@@ -159,7 +159,10 @@ public final class ClassEmitter {
             int batch = 64;
             for (dev.gradc.compiler.ir.Size s : args) if (s.at(batch) > 1 << 20) batch = 1;
             batches.add(batch);
-            for (dev.gradc.compiler.ir.Size s : args) sizes.add((int) Math.min(Integer.MAX_VALUE - 8, s.at(batch)));
+            for (int a = 0; a < args.size(); a++) {
+                sizes.add((int) Math.min(Integer.MAX_VALUE - 8, args.get(a).at(batch)));
+                arguments.add(a);
+            }
         }
         GeneratorAdapter init = method(vw, ACC_PUBLIC, "<init>", "()V");
         init.loadThis();
@@ -171,29 +174,36 @@ public final class ClassEmitter {
             init.dup();
             init.push(i);
             init.push(sizes.get(i));
-            init.newArray(Type.FLOAT_TYPE);
+            init.push(arguments.get(i));
+            init.invokeStatic(Type.getType(Warmup.class), new Method("scratch", "(II)[F"));
             init.arrayStore(Type.getType("[F"));
         }
         init.putField(vectorClass, "scratch", Type.getType("[[F"));
         init.returnValue();
         init.endMethod();
+        // Each kernel twice: at the scratch batch, whole, and at one row less, the middle third of a
+        // split loop. A loop the warm-up never entered (the one-element tail after the whole vectors,
+        // when the scratch batch fills whole vectors) is compiled as a trap, and the trainer's first
+        // tail would send the kernel back to the interpreter, boxing vectors until it recompiles.
         GeneratorAdapter round = method(vw, ACC_PUBLIC, "round", "()V");
-        int next = 0;
-        for (int i = 0; i < kernels.size(); i++) {
-            Plan.Kernel k = kernels.get(i);
-            for (int a = 0; a <= k.reads().size(); a++) {
-                round.loadThis();
-                round.getField(vectorClass, "scratch", Type.getType("[[F"));
-                round.push(next++);
-                round.arrayLoad(Type.getType("[F"));
+        for (int pass = 0; pass < 2; pass++) {
+            int next = 0;
+            for (int i = 0; i < kernels.size(); i++) {
+                Plan.Kernel k = kernels.get(i);
+                for (int a = 0; a <= k.reads().size(); a++) {
+                    round.loadThis();
+                    round.getField(vectorClass, "scratch", Type.getType("[[F"));
+                    round.push(next++);
+                    round.arrayLoad(Type.getType("[F"));
+                }
+                round.push(pass == 0 ? batches.get(i) : Math.max(1, batches.get(i) - 1));
+                if (k.pool()) round.push((String) null);
+                if (k.splits()) {
+                    round.push(pass == 0 ? 0 : 1);
+                    round.push(pass == 0 ? 1 : 3);
+                }
+                round.invokeStatic(vectorClass, new Method(viaHandle(k), KernelEmitter.descriptor(k, elem))); // as the trainer calls it
             }
-            round.push(batches.get(i));
-            if (k.pool()) round.push((String) null);
-            if (k.splits()) {
-                round.push(0);
-                round.push(1);
-            }
-            round.invokeStatic(vectorClass, new Method(viaHandle(k), KernelEmitter.descriptor(k, elem))); // as the trainer calls it
         }
         round.returnValue();
         round.endMethod();

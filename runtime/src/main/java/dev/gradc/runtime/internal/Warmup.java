@@ -17,9 +17,9 @@ public final class Warmup {
     /** After this long, a job that still allocates is left on its scalar path. */
     private static final long GIVE_UP_NANOS = 120_000_000_000L;
 
-    /** Work to warm up: one round calls every vector kernel once; {@link #ready} switches to them. */
+    /** Work to warm up: one round runs every loop of every vector kernel; {@link #ready} switches to them. */
     public interface Job {
-        /** One round: every vector kernel called once. */
+        /** One round: every loop of every vector kernel run at least once. */
         void round();
 
         /** Called once the kernels are compiled: switch to them. */
@@ -36,6 +36,27 @@ public final class Warmup {
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    /** Values that take every branch of a kernel's scalar code: signs, both zeros, ties and differences. */
+    private static final float[] PATTERN = {0.5f, -1f, 0f, 2f, -0f, 1f, -0.25f};
+
+    /**
+     * A scratch array for the warm-up's calls to a kernel. Its values matter: a comparison or a
+     * {@code max} that only ever went one way while the JIT profiled it is compiled as a trap, and
+     * the trainer's first other outcome would send the kernel back to the interpreter. Each argument
+     * repeats the pattern with a period of its own, so that two arguments are equal at some
+     * positions and differ at others.
+     *
+     * @param length the array's length
+     * @param argument which of the kernel's arguments it is
+     * @return the filled array
+     */
+    public static float[] scratch(int length, int argument) {
+        float[] a = new float[length];
+        int period = 3 + argument % (PATTERN.length - 2);
+        for (int i = 0; i < length; i++) a[i] = PATTERN[i % period];
+        return a;
     }
 
     static void run(Job job) {
