@@ -74,8 +74,8 @@ class ZeroAllocationTest {
      * The warm-up takes every path the trainer's calls take, or the JIT compiles the path it never
      * saw as a trap and the kernel falls back to boxing vectors: here a batch of 3 leaves a tail after
      * the whole vectors of every [batch, 10] kernel, and the labels make the one-hot comparison go
-     * both ways inside that tail. No matrix product, so that the products' own warm-up (which in
-     * a surefire JVM has been seen never to settle) plays no part.
+     * both ways inside that tail. No matrix product, so that the products' own warm-up (which has
+     * been seen not to settle while a class's warm-up ran beside it) plays no part.
      */
     @org.junit.jupiter.api.Test
     void theVectorKernelsStayCompiledOnTailsAndTies() throws Exception {
