@@ -14,17 +14,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * only, but from the first step of a new trainer (its class's first), when the Vector API kernels
  * are still cold.
  */
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ZeroAllocationTest {
     static long allocatedBytesOf(Runnable work) {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
-        long calibration = Long.MAX_VALUE; // what asking costs, usually 0: the least of three askings,
-        for (int i = 0; i < 3; i++) {       // as one of them can allocate once (a step measured -896 bytes)
-            long before = threads.getThreadAllocatedBytes(id);
-            calibration = Math.min(calibration, threads.getThreadAllocatedBytes(id) - before);
-        }
         long before = threads.getThreadAllocatedBytes(id);
+        long calibration = threads.getThreadAllocatedBytes(id) - before; // what asking costs, usually 0
+        before = threads.getThreadAllocatedBytes(id);
         work.run();
         return threads.getThreadAllocatedBytes(id) - before - calibration;
     }
@@ -100,32 +96,6 @@ class ZeroAllocationTest {
         for (int step = 0; step < 200; step++) {
             assertEquals(0, allocatedBytesOf(t::step), "bytes allocated by step " + step + " on the vector kernels");
         }
-    }
-
-    /**
-     * The products' warm-up settles while a class's kernel warm-up starts beside it: run together,
-     * the products' was seen to allocate for all of its 2 minutes and give up. First in this JVM, so
-     * that the products' warm-up is still to come.
-     */
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Order(1)
-    void theProductsWarmUpSettlesBesideAClasssWarmUp() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.gradc.runtime.internal.MatMul.VECTOR, "needs jdk.incubator.vector");
-        String model = String.join("\n",
-                "class ProductsBesideKernels {",
-                "    Input x = input(batch, 12);",
-                "    Input label = input(batch);",
-                "    Param w1 = heUniform(12, 20), b1 = zeros(20);",
-                "    Param w2 = xavierUniform(20, 10), b2 = zeros(10);",
-                "    Tensor loss() { return crossEntropy(matmul(relu(matmul(x, w1) + b1), w2) + b2, label); }",
-                "    Optimizer optimizer = adam(1e-3);",
-                "}");
-        Trainer t = Compiler.compile(dev.gradc.dsl.Source.decode("ProductsBesideKernels.grad", model.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                Compiler.Options.DEFAULT).newTrainer(3, 1);
-        awaitVectorKernels(t); // starts the class's warm-up, beside the products'
-        long deadline = System.nanoTime() + 150_000_000_000L; // the products' warm-up gives up after 120 s
-        while (!dev.gradc.runtime.internal.Workers.prepare() && System.nanoTime() < deadline) Thread.sleep(20);
-        org.junit.jupiter.api.Assertions.assertTrue(dev.gradc.runtime.internal.Workers.prepare(), dev.gradc.runtime.internal.MatMul.implementation());
     }
 
     /** Waits for the background warm-up to switch the trainer's class to its Vector API kernels. */

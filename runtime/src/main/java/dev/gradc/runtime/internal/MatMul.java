@@ -72,11 +72,6 @@ public final class MatMul {
         return VECTOR && VectorMatMul.ready;
     }
 
-    /** Whether the products' warm-up is over: the Vector API kernels are in use, or never will be. */
-    static boolean vectorWarmUpOver() {
-        return !VECTOR || VectorMatMul.ready || VectorMatMul.warmUpFailure != null;
-    }
-
     /** Rows a float product's shares should start at multiples of: the kernels' tile height. */
     static int rowAlignment() {
         return VECTOR ? VectorMatMul.MR : 1;

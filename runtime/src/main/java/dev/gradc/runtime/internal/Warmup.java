@@ -68,14 +68,6 @@ public final class Warmup {
             threads = null;
         }
         long deadline = System.nanoTime() + GIVE_UP_NANOS;
-        // The products' warm-up first: run beside a class's, it was seen never to settle.
-        while (!MatMul.vectorWarmUpOver() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
         int quiet = 0;
         for (int round = 0; System.nanoTime() < deadline; round++) {
             long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
