@@ -192,11 +192,25 @@ public interface Trainer {
 
     /**
      * The loss on the current inputs and parameters, with dropout off, changing nothing: for
-     * measuring held-out data.
+     * measuring held-out data. The same pass computes every output: {@link #evaluatedOutput} reads
+     * them without running the model again.
      *
      * @return the loss of the current batch
      */
     double evaluateLoss();
+
+    /**
+     * Output {@code name} as the last {@link #evaluateLoss()} computed it, without running anything:
+     * the values {@link #output} would give for the same inputs, parameters and batch, for the
+     * price of a look. Valid until the next call that runs the model.
+     *
+     * @param name the output's name (the model's method)
+     * @return a view of the trainer's output buffer
+     * @throws IllegalArgumentException if the model has no such output
+     * @throws IllegalStateException if nothing was evaluated since the trainer was made or last ran the model otherwise
+     * @throws NullPointerException if {@code name} is null
+     */
+    TensorView evaluatedOutput(String name);
 
     /**
      * The loss computed by the last {@link #step()} or {@link #accumulate()}.

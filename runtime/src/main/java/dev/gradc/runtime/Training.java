@@ -928,7 +928,7 @@ public final class Training {
             x.copyFrom(xs);
             y.copyFrom(ys);
             lossSum += t.evaluateLoss() * b;
-            TensorView out = t.output(outName);
+            TensorView out = t.evaluatedOutput(outName);
             for (int i = 0; i < b; i++) {
                 double label = data.y()[start + i];
                 if (regression) {

@@ -108,7 +108,7 @@ final class Worker {
 
     /** Correct answers, or summed squared errors, of rows {@code from..from+b} (in stored order). */
     private static double metric(Trainer t, Job.Evaluation ev, Block block, int from, int b) {
-        TensorView out = t.output(ev.output());
+        TensorView out = t.evaluatedOutput(ev.output()); // computed by evaluate's evaluateLoss()
         int label = ev.labelInput();
         double sum = 0;
         if (ev.metric() == Metric.ACCURACY) {

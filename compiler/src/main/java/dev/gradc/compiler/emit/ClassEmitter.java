@@ -339,6 +339,11 @@ public final class ClassEmitter {
         }
         int access = e.name().equals("evaluate") ? ACC_PROTECTED : e.name().startsWith("output ") ? ACC_PRIVATE : ACC_PUBLIC;
         GeneratorAdapter g = method(access, name, "()V");
+        if (access == ACC_PUBLIC) { // step, accumulate, update: the outputs no longer hold an evaluation's values
+            g.loadThis();
+            g.push(false);
+            g.putField(BASE, "evaluated", Type.BOOLEAN_TYPE);
+        }
         if (signature.checksTraining() && (e.name().equals("step") || e.name().equals("accumulate"))) {
             g.loadThis();
             g.invokeVirtual(self, new Method("checkTraining", "()V"));

@@ -106,8 +106,12 @@ public final class Planner {
             names.add("update");
             orders.add(order(graph.needed(graph.updateRoots())));
         }
+        // Evaluation computes every output beside the loss: they share its forward pass, so reading
+        // them after it (Trainer.evaluatedOutput) costs nothing where a second pass would cost a forward.
+        List<Node> evaluated = new ArrayList<>(List.of(graph.evalLoss()));
+        evaluated.addAll(graph.outputs().values());
         names.add("evaluate");
-        orders.add(computedIn(graph.needed(List.of(graph.evalLoss()))));
+        orders.add(computedIn(graph.needed(evaluated)));
         graph.outputs().forEach((name, out) -> {
             names.add("output " + name);
             orders.add(computedIn(graph.needed(List.of(out))));

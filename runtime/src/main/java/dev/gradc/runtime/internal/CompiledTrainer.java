@@ -65,6 +65,12 @@ public abstract class CompiledTrainer implements Trainer {
     private final Map<String, Object> hyperBuffers = new LinkedHashMap<>();
     private final Map<String, Integer> outputIndex = new HashMap<>();
     private final TensorView lossView, evalLossView;
+    /**
+     * Whether the output buffers hold what the last {@link #evaluateLoss()} computed: set by it,
+     * cleared by everything else that runs the model (the generated step, accumulate and update
+     * clear it themselves) and by a change of batch.
+     */
+    protected boolean evaluated;
     /** The class-index inputs as arrays, so that checking them before a step allocates nothing: buffer, elements per example (or in all), classes. */
     private final Object[] labelBuffers;
     private final int[] labelSizes, labelClasses;
@@ -329,6 +335,7 @@ public abstract class CompiledTrainer implements Trainer {
         checkClassIndices();
         double stepLoss = lossView.get(0); // without dropout the two losses share a buffer: keep step()'s
         runEvaluation();
+        evaluated = true;
         double loss = evalLossView.get(0);
         lossView.set(0, stepLoss);
         return loss;
@@ -364,6 +371,7 @@ public abstract class CompiledTrainer implements Trainer {
                     + " (the size this trainer was built for), got " + batch);
         }
         this.batch = batch;
+        evaluated = false;
     }
 
     @Override public List<TensorInfo> inputs() { return List.copyOf(inputs); }
@@ -392,7 +400,18 @@ public abstract class CompiledTrainer implements Trainer {
     @Override
     public TensorView output(String name) {
         TensorView view = lookup(outputViews, "output", name);
+        evaluated = false;
         runOutput(outputIndex.get(name));
+        return view;
+    }
+
+    @Override
+    public TensorView evaluatedOutput(String name) {
+        TensorView view = lookup(outputViews, "output", name);
+        if (!evaluated) {
+            throw new IllegalStateException("no evaluateLoss() since " + modelName
+                    + " last ran otherwise or changed its batch: call evaluateLoss() first, or output(\"" + name + "\")");
+        }
         return view;
     }
 
