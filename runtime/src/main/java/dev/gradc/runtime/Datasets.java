@@ -167,7 +167,19 @@ public final class Datasets {
      * @throws java.io.IOException if the files cannot be read (not installed: {@link java.nio.file.NoSuchFileException})
      */
     public static Dataset fashionMnistTrain() throws java.io.IOException {
-        return named("fashion-mnist", Idx.read(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz")));
+        return fashionMnistTrain(DType.FLOAT64);
+    }
+
+    /**
+     * Fashion-MNIST's training set, its features held in {@code precision} (float32: half the memory).
+     *
+     * @param precision how the features are held
+     * @return 60,000 images of 784 features in [0, 1], labels 0 to 9
+     * @throws java.io.IOException if the files cannot be read (not installed: {@link java.nio.file.NoSuchFileException})
+     */
+    public static Dataset fashionMnistTrain(DType precision) throws java.io.IOException {
+        return Idx.read(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz"), precision)
+                .named("fashion-mnist");
     }
 
     /**
@@ -177,11 +189,19 @@ public final class Datasets {
      * @throws java.io.IOException if the files cannot be read (not installed: {@link java.nio.file.NoSuchFileException})
      */
     public static Dataset fashionMnistTest() throws java.io.IOException {
-        return named("fashion-mnist test", Idx.read(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz")));
+        return fashionMnistTest(DType.FLOAT64);
     }
 
-    private static Dataset named(String name, Dataset d) {
-        return new Dataset(name, d.size(), d.features(), d.x(), d.y());
+    /**
+     * Fashion-MNIST's test set, its features held in {@code precision}.
+     *
+     * @param precision how the features are held
+     * @return 10,000 images of 784 features in [0, 1], labels 0 to 9
+     * @throws java.io.IOException if the files cannot be read (not installed: {@link java.nio.file.NoSuchFileException})
+     */
+    public static Dataset fashionMnistTest(DType precision) throws java.io.IOException {
+        return Idx.read(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"), FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"), precision)
+                .named("fashion-mnist test");
     }
 
     /** The i-th of n points of {@code np.linspace(0, pi, n)}: i * step, with the last exactly pi. */

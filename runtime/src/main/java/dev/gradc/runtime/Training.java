@@ -773,7 +773,10 @@ public final class Training {
         }
 
         Result run() {
-            double[] xs = new double[batch * f], ys = new double[batch];
+            // A float32 trainer's rows are gathered as floats: the same values its input would round to.
+            boolean floats = t.dtype() == DType.FLOAT32;
+            double[] xs = floats ? null : new double[batch * f], ys = new double[batch];
+            float[] fs = floats ? new float[batch * f] : null;
             TensorView x = t.input(t.inputs().get(0).name()), y = t.input(t.inputs().get(1).name());
             List<TensorView> params = c.checkParameters() ? t.params().stream().map(p -> t.param(p.name())).toList() : List.of();
             Progress progress = new Progress();
@@ -791,11 +794,13 @@ public final class Training {
                 t.setBatch(b);
                 for (int i = 0; i < b; i++) {
                     int row = order[cursor + i];
-                    System.arraycopy(train.x(), row * f, xs, i * f, f);
+                    if (floats) train.copyRow(row, fs, i * f);
+                    else train.copyRow(row, xs, i * f);
                     ys[i] = label(train.y()[row], c.signedLabels());
                 }
                 cursor += b;
-                x.copyFrom(b == batch ? xs : Arrays.copyOf(xs, b * f));
+                if (floats) x.copyFrom(b == batch ? fs : Arrays.copyOf(fs, b * f));
+                else x.copyFrom(b == batch ? xs : Arrays.copyOf(xs, b * f));
                 y.copyFrom(b == batch ? ys : Arrays.copyOf(ys, b));
                 double lr = c.rate().at(step);
                 t.setLearningRate(lr);
@@ -922,10 +927,9 @@ public final class Training {
         for (int start = 0; start < n; start += t.maxBatch()) {
             int b = Math.min(t.maxBatch(), n - start);
             t.setBatch(b);
-            double[] xs = new double[b * f], ys = new double[b];
-            System.arraycopy(data.x(), start * f, xs, 0, b * f);
+            double[] ys = new double[b];
             for (int i = 0; i < b; i++) ys[i] = label(data.y()[start + i], signedLabels);
-            x.copyFrom(xs);
+            data.feed(start, b, x);
             y.copyFrom(ys);
             lossSum += t.evaluateLoss() * b;
             TensorView out = t.evaluatedOutput(outName);

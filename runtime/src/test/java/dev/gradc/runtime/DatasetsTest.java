@@ -110,6 +110,29 @@ class DatasetsTest {
         assertEquals("d (3 examples, 1 features)", d.toString());
     }
 
+    @Test
+    void aSetOfFloatsReadsAsTheSameValuesAndEqualsItsDoubles() {
+        double[] wide = {0.1, -2, 0.3, 4};
+        float[] narrow = {0.1f, -2f, 0.3f, 4f};
+        Dataset floats = Dataset.ofFloats("d", 2, 2, narrow, new double[] {1, 0});
+        assertThrows(IllegalArgumentException.class, () -> Dataset.ofFloats("d", 2, 2, new float[3], new double[2]));
+        assertArrayEquals(new double[] {0.3f, 4f}, floats.row(1));
+        assertArrayEquals(new double[] {0.1f, -2f, 0.3f, 4f}, floats.x());
+        float[] row = new float[3];
+        new Dataset("d", 2, 2, wide, new double[] {1, 0}).copyRow(1, row, 1);
+        assertArrayEquals(new float[] {0, 0.3f, 4f}, row);
+        floats.copyRow(0, row, 0);
+        assertArrayEquals(new float[] {0.1f, -2f, 4f}, row);
+        assertThrows(IndexOutOfBoundsException.class, () -> floats.copyRow(2, new float[2], 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> floats.copyRow(0, new float[2], 1));
+        Dataset widened = new Dataset("d", 2, 2, floats.x(), new double[] {1, 0});
+        assertEquals(widened, floats);
+        assertEquals(widened.hashCode(), floats.hashCode());
+        assertNotEquals(new Dataset("d", 2, 2, wide, new double[] {1, 0}), floats); // 0.1 is not 0.1f
+        assertEquals("e", floats.named("e").name());
+        assertTrue(floats.named("e").floatFeatures());
+    }
+
     @org.junit.jupiter.api.Test
     void circlesHaveTwoRadii() {
         Dataset d = Datasets.circles(200, 0, 0.5, 3);

@@ -52,6 +52,26 @@ class IdxTest {
     }
 
     @Test
+    void readForAFloat32ModelHoldsTheFloatsItsInputWouldRoundTo() throws IOException {
+        int[] pixels = new int[256];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = i;
+        Path images = write("all", idx(new int[] {4, 8, 8}, pixels), true);
+        Path labels = write("four", idx(new int[] {4}, new int[] {0, 1, 2, 9}), false);
+        Dataset wide = Idx.read(images, labels), narrow = Idx.read(images, labels, DType.FLOAT32);
+        assertTrue(narrow.floatFeatures());
+        assertEquals(wide.size(), narrow.size());
+        assertEquals(wide.features(), narrow.features());
+        assertArrayEquals(wide.y(), narrow.y());
+        float[] fromDoubles = new float[64], fromFloats = new float[64];
+        for (int i = 0; i < 4; i++) {
+            wide.copyRow(i, fromDoubles, 0);
+            narrow.copyRow(i, fromFloats, 0);
+            assertArrayEquals(fromDoubles, fromFloats, "row " + i);
+        }
+        assertEquals((float) (200 / 255.0), (float) narrow.x()[200]);
+    }
+
+    @Test
     void damagedFilesSayWhatIsWrong() throws IOException {
         Path labels = write("labels", idx(new int[] {2}, new int[] {1, 2}), false);
         Path wrongMagic = write("magic", new byte[] {0, 0, 9, 3, 0, 0, 0, 1}, false);

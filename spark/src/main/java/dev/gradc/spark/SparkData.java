@@ -39,7 +39,7 @@ public final class SparkData {
             List<Row> rows = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
                 float[] x = new float[f];
-                for (int j = 0; j < f; j++) x[j] = (float) data.x()[i * f + j];
+                data.copyRow(i, x, 0);
                 double y = data.y()[i];
                 rows.add(RowFactory.create(x, integers ? (Object) (int) y : (Object) y));
             }

@@ -3,6 +3,7 @@ package dev.gradc.compiler.cli;
 import dev.gradc.runtime.Csv;
 import dev.gradc.runtime.Dataset;
 import dev.gradc.runtime.Datasets;
+import dev.gradc.runtime.DType;
 import dev.gradc.runtime.Idx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +69,9 @@ final class DataOptions {
      * A data set named on the command line; synthetic ones drawn with {@code seed}, labels checked by
      * {@code rule} (null: any). {@code stdin} serves {@code -}.
      */
+    /** How image sets (IDX, Fashion-MNIST) hold their features: as floats for a float32 model, the command's to set. */
+    DType precision = DType.FLOAT64;
+
     Dataset load(String spec, long seed, LabelRule rule, InputStream stdin) {
         Dataset d = read(spec, seed, rule == null ? null : rule.check(), rule == null ? null : rule.description(), stdin);
         int bad = rule == null ? -1 : rule.firstBad(d.y());
@@ -92,8 +96,11 @@ final class DataOptions {
         }
         if (d.features() == modelFeatures) return d;
         if (d.features() == modelFeatures + 1) { // features and a label: the label is not needed to predict
-            double[] x = new double[d.size() * modelFeatures];
-            for (int i = 0; i < d.size(); i++) System.arraycopy(d.x(), i * d.features(), x, i * modelFeatures, modelFeatures);
+            double[] x = new double[d.size() * modelFeatures], row = new double[d.features()];
+            for (int i = 0; i < d.size(); i++) {
+                d.copyRow(i, row, 0);
+                System.arraycopy(row, 0, x, i * modelFeatures, modelFeatures);
+            }
             return new Dataset(d.name(), d.size(), modelFeatures, x, new double[d.size()]);
         }
         throw new Main.UserError("gradc: " + (spec.equals("-") ? "<stdin>" : spec) + " has " + d.features() + " columns; the model takes "
@@ -118,15 +125,15 @@ final class DataOptions {
                 case "circles": return Datasets.circles(samples, noise, 0.8, seed);
                 case "spirals": return Datasets.spirals(samples, classes, noise, seed);
                 case "regression": return Datasets.regression(samples, features, noise, seed);
-                case "fashion-mnist": return Datasets.fashionMnistTrain();
-                case "fashion-mnist-test": return Datasets.fashionMnistTest();
+                case "fashion-mnist": return Datasets.fashionMnistTrain(precision);
+                case "fashion-mnist-test": return Datasets.fashionMnistTest(precision);
                 case "-": return Csv.read(stdin, "<stdin>", validLabel, validLabels);
                 default: break;
             }
             if (spec.startsWith("idx:")) {
                 String[] files = spec.substring(4).split(",");
                 if (files.length != 2) throw new Main.UserError("gradc: expected idx:IMAGES,LABELS, got " + spec);
-                return Idx.read(existing(files[0]), existing(files[1]));
+                return Idx.read(existing(files[0]), existing(files[1]), precision);
             }
             return validLabel == null ? Csv.read(existing(spec)) : Csv.read(existing(spec), validLabel, validLabels);
         } catch (NoSuchFileException e) {

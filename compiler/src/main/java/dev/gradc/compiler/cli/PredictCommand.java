@@ -79,6 +79,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new Main.UserError("gradc: " + probe.modelName() + "'s first input " + probe.inputs().get(0)
                     + " is not [batch, features]: predict feeds it the rows of a table");
         }
+        data.precision = probe.dtype(); // the parameters file's, or float64 when asked
         Dataset set = data.loadFeatures(data.data, trained.seed, in[1], Main.console().stdin);
         Trainer t = m.trainer(Math.min(trained.batch, set.size()), spec.commandLine().getErr());
         Table table = predict(t, set, !data.regression());
@@ -156,9 +157,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int start = 0; start < n; start += t.maxBatch()) {
             int b = Math.min(t.maxBatch(), n - start);
             t.setBatch(b);
-            double[] xs = new double[b * f];
-            System.arraycopy(set.x(), start * f, xs, 0, b * f);
-            x.copyFrom(xs);
+            set.feed(start, b, x);
             int column = 0;
             for (int k = 0; k < outs.size(); k++) {
                 TensorView v = t.output(outs.get(k).name());

@@ -2,6 +2,7 @@ package dev.gradc.compiler.cli;
 
 import dev.gradc.compiler.Compilation;
 import dev.gradc.runtime.Checkpoint;
+import dev.gradc.runtime.DType;
 import dev.gradc.runtime.Dataset;
 import dev.gradc.runtime.DivergenceException;
 import dev.gradc.runtime.LearningRate;
@@ -126,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         // A trainer of batch 1 tells the labels the first output takes before any data is read.
         LabelRule labelRule = LabelRule.of(c.newTrainer(1, seed), data.regression());
         Main.Console console = Main.console();
+        data.precision = float64 ? DType.FLOAT64 : DType.FLOAT32;
         Dataset train = data.load(data.data, seed, labelRule, console.stdin);
         Dataset test = testData != null ? data.load(testData, seed + 1, labelRule, console.stdin)
                 : data.data.equals("fashion-mnist") ? data.load("fashion-mnist-test", seed, labelRule, console.stdin) : null;

@@ -1,8 +1,11 @@
 package dev.gradc.compiler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradc.runtime.DType;
+import dev.gradc.runtime.Dataset;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -46,6 +49,22 @@ class TrainDataTest {
                 "--steps", "30", "--save", tmp.resolve("p.npz").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("training accuracy 100.0% (4/4)"), r.out());
+    }
+
+    @Test
+    void imageSetsAreHeldInTheModelsPrecision(@TempDir Path tmp) throws IOException {
+        Path images = Files.write(tmp.resolve("images"), idx(new int[] {2, 2}, new int[] {0, 51, 102, 255}));
+        Path labels = Files.write(tmp.resolve("labels"), idx(new int[] {2}, new int[] {0, 1}));
+        DataOptions options = new DataOptions();
+        String spec = "idx:" + images + "," + labels;
+        options.precision = DType.FLOAT32; // as train, eval and predict set it for a float32 model
+        Dataset narrow = options.load(spec, 1, null, System.in);
+        options.precision = DType.FLOAT64;
+        Dataset wide = options.load(spec, 1, null, System.in);
+        assertTrue(narrow.floatFeatures());
+        assertFalse(wide.floatFeatures());
+        assertEquals(0.2, wide.x()[1]); // a float64 model sees the exact quotient, not a float's
+        assertEquals(0.2f, (float) narrow.x()[1]);
     }
 
     @Test
