@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API float path of {@link MatMul}, BLIS-style: a register tile of accumulators (A
  * broadcast, B read as vectors along a row), B packed into strips as wide as the tile, k in blocks
- * whose packed strip fills half of L1, column blocks whose packed B fits half of L2.
+ * whose packed strip fills two thirds of L1, column blocks whose packed B fits half of L2.
  *
  * <p><b>The tile comes from the hardware.</b> With 512-bit vectors (AVX-512: 32 registers) it is 6
  * rows x 4 vectors: 24 accumulators, 4 B vectors and a broadcast in 29 registers; otherwise (AVX2,
@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * an 8 x 1-vector tile, and a product of one row or one column a matrix-vector loop. Rows past the
  * end of a block re-read the last real row and are not stored, so A is never padded; a strip past
  * the last column is computed in a small scratch tile. A is read in place when few strips reuse it,
- * else packed into k-contiguous rows (copies, or gathers when transposed), since in place its rows
- * can be a page apart and collide in L1. B is packed (gathers when transposed), except a small
- * untransposed B, read in place: packing it costs more than it saves (measured on W3's shapes).
+ * else packed into k-contiguous rows, since in place its rows can be a page apart and collide in
+ * L1. B is packed, except a small untransposed B, read in place: packing it costs more than it
+ * saves (measured on W3's shapes).
  *
  * <p><b>Deterministic by construction.</b> Every element of C is {@code fma(a, b, c)} over k in
  * ascending order starting from +0, then {@code + bias}, then {@code max(0, .)}: whichever tile,
@@ -47,12 +47,22 @@ final class VectorMatMul {
     static final int MR = 6, NV = REGISTERS >= 32 ? 4 : 2, NR = NV * L;
     /** The narrow tile for strips of one vector: rows. */
     static final int NARROW_ROWS = 8;
-    /** k-steps per block: a packed strip of KC x NR floats fills about half of L1. */
-    static final int KC = clamp(CacheSizes.L1 / 2 / (NR * Float.BYTES) / 8 * 8, 32, 512);
+    /**
+     * k-steps per block: a packed strip of KC x NR floats fills about two thirds of L1, the rest left
+     * to the A rows and C tile streaming past it (on Zen 5, 48 KiB: k blocks of 128 ran W4's products
+     * 5-10% faster than 96, and 160 or 192 slower).
+     */
+    static final int KC = clamp(CacheSizes.L1 * 2 / 3 / (NR * Float.BYTES) / 8 * 8, 32, 512);
     /** Columns per block: its packed B (KC x NC) fills about half of L2. */
     static final int NC = clamp(CacheSizes.L2 / 2 / (KC * Float.BYTES) / NR * NR, 2 * NR, 8192);
     /** Rows per block of a packed transposed A (MC x KC): a quarter of L2. */
     static final int MC = clamp(CacheSizes.L2 / 4 / (KC * Float.BYTES) / MR * MR, 4 * MR, 4096);
+    /**
+     * A transposed operand is packed this many rows at a time, each stored row read along the block:
+     * reading down a column instead (a gather of L values a row apart, each row for W4's shapes a
+     * page) ran 3.5x slower, 1.74 against 0.50 ns per float (AMD Zen 5); for B, 0.46 against 0.32.
+     */
+    private static final int TRANSPOSE_ROWS = 64;
     /** A is packed when at least this many strips reuse it. */
     private static final int PACK_A_STRIPS = 3;
 
@@ -86,8 +96,8 @@ final class VectorMatMul {
         final float[] a = new float[MC * KC];
         final float[] tile = new float[Math.max(MR * NR, NARROW_ROWS * L)];
         final float[] bias = new float[NR];
-        /** Gather offsets of L consecutive rows of a transposed B (stride k) and of a transposed A (stride m). */
-        final int[] gather = new int[L], gatherA = new int[L];
+        /** Gather offsets of a matrix-vector product's transposed operand. */
+        final int[] gather = new int[L];
     }
 
     private static final AtomicReferenceArray<Scratch> POOL = new AtomicReferenceArray<>(64);
@@ -143,8 +153,9 @@ final class VectorMatMul {
         // A small untransposed B is read in place, rows n apart (only a partial last strip is packed):
         // it stays in cache, and packing it would cost a tenth of the product.
         boolean inPlaceB = !tb && (long) k * n * Float.BYTES <= IN_PLACE_B_BYTES;
-        for (int j0 = c0; j0 < c1; j0 += NC) {
-            int nc = Math.min(NC, c1 - j0);
+        int nb = balanced(c1 - c0, NC, NR), mb = balanced(r1 - r0, MC, MR);
+        for (int j0 = c0; j0 < c1; j0 += nb) {
+            int nc = Math.min(nb, c1 - j0);
             // Strips: full tiles, then what is left either as one more (padded) tile or, when that would
             // waste more than half of it, as strips of one vector.
             int mains = nc / NR, rest = nc - mains * NR, narrows = 0;
@@ -159,8 +170,8 @@ final class VectorMatMul {
                 boolean first = p0 == 0;
                 float[] tq = p0 + kc == k ? q : null; // the epilogue goes with the last k-block
                 packB(b, bo, tb, n, k, p0, kc, j0, nc, mains, strips, inPlaceB, s);
-                for (int i0 = r0; i0 < r1; i0 += MC) {
-                    int mc = Math.min(MC, r1 - i0);
+                for (int i0 = r0; i0 < r1; i0 += mb) {
+                    int mc = Math.min(mb, r1 - i0);
                     if (packA) packA(a, ao, ta, m, k, i0, p0, mc, kc, s);
                     for (int t = 0; t < strips; t++) {
                         boolean main = t < mains;
@@ -281,6 +292,16 @@ final class VectorMatMul {
         }
     }
 
+    /**
+     * Rows or columns per block: at most {@code max} (a multiple of {@code unit}), as even as whole
+     * units allow, so that no block is a sliver (1,024 rows in blocks of 342, 342, 340, not 510, 510, 4).
+     */
+    static int balanced(int count, int max, int unit) {
+        int blocks = (count + max - 1) / max;
+        int per = (count + blocks - 1) / blocks;
+        return (per + unit - 1) / unit * unit;
+    }
+
     /** k-steps per block: at most {@link #KC}, balanced so that no block is a short remainder (784 = 4 x 196, not 3 x 256 + 16). */
     static int blockOf(int k) {
         int blocks = (k + KC - 1) / KC;
@@ -296,9 +317,6 @@ final class VectorMatMul {
     private static void packB(float[] b, int bo, boolean tb, int n, int k, int p0, int kc, int j0, int nc, int mains, int strips,
                               boolean inPlace, Scratch s) {
         float[] pack = s.b;
-        // Refilled every call: a branch on "same stride as last time" would be compiled from the
-        // warm-up's profile and trap for a caller's new stride.
-        for (int i = 0; i < L; i++) s.gather[i] = i * k;
         for (int t = 0; t < strips; t++) {
             int width = t < mains ? NR : L, jj = j0 + (t < mains ? t * NR : mains * NR + (t - mains) * L);
             int valid = Math.min(width, j0 + nc - jj), base = (jj - j0) * kc;
@@ -315,19 +333,12 @@ final class VectorMatMul {
                     System.arraycopy(b, src, pack, dst, valid);
                     Arrays.fill(pack, dst + valid, dst + width, 0f);
                 }
-            } else { // B(p, j) = b[bo + j*k + p]: a gather of L columns per k-step, scalar for a partial vector
-                for (int v = 0; v < width; v += L) {
-                    int cols = Math.min(L, valid - v), col = bo + (jj + v) * k + p0;
-                    if (cols == L) {
-                        for (int p = 0, dst = base + v; p < kc; p++, dst += width) {
-                            FloatVector.fromArray(S, b, col + p, s.gather, 0).intoArray(pack, dst);
-                        }
-                    } else {
-                        for (int p = 0, dst = base + v; p < kc; p++, dst += width) Arrays.fill(pack, dst, dst + L, 0f);
-                        for (int j = 0; j < cols; j++) {
-                            for (int p = 0, dst = base + v + j, src = col + j * k; p < kc; p++, dst += width) pack[dst] = b[src + p];
-                        }
-                    }
+            } else { // B(p, j) = b[bo + j*k + p]: each column read along k, written down the strip
+                for (int j = 0; j < valid; j++) {
+                    for (int p = 0, src = bo + (jj + j) * k + p0, dst = base + j; p < kc; p++, dst += width) pack[dst] = b[src + p];
+                }
+                if (valid < width) {
+                    for (int p = 0, dst = base; p < kc; p++, dst += width) Arrays.fill(pack, dst + valid, dst + width, 0f);
                 }
             }
         }
@@ -336,8 +347,7 @@ final class VectorMatMul {
     /**
      * Packs rows {@code [i0, i0+mc)}, steps {@code [p0, p0+kc)} of {@code op(A)} row by row,
      * {@code pack[(i-i0)*kc + p]}: then any tile reads it as it reads an untransposed A, rows kc apart,
-     * steps contiguous. Untransposed rows are copied; transposed, L steps of one row are a gather and
-     * the last kc % L steps scalar.
+     * steps contiguous. Untransposed rows are copied; a transposed A is read along its stored rows.
      */
     private static void packA(float[] a, int ao, boolean ta, int m, int k, int i0, int p0, int mc, int kc, Scratch s) {
         float[] pack = s.a;
@@ -345,13 +355,13 @@ final class VectorMatMul {
             for (int i = 0; i < mc; i++) System.arraycopy(a, ao + (i0 + i) * k + p0, pack, i * kc, kc);
             return;
         }
-        for (int i = 0; i < L; i++) s.gatherA[i] = i * m;
-        int vectorSteps = kc - kc % L;
-        for (int i = 0; i < mc; i++) {
-            int dst = i * kc, src = ao + p0 * m + i0 + i;
-            int p = 0;
-            for (; p < vectorSteps; p += L) FloatVector.fromArray(S, a, src + p * m, s.gatherA, 0).intoArray(pack, dst + p);
-            for (; p < kc; p++) pack[dst + p] = a[src + p * m];
+        // A(i, p) = a[ao + p*m + i]: stored rows read along i, TRANSPOSE_ROWS packed rows at a time, so
+        // that the lines written stay in L1 while the reads walk down k.
+        for (int c = 0; c < mc; c += TRANSPOSE_ROWS) {
+            int ce = Math.min(mc, c + TRANSPOSE_ROWS);
+            for (int p = 0; p < kc; p++) {
+                for (int i = c, src = ao + (p0 + p) * m + i0; i < ce; i++) pack[i * kc + p] = a[src + i];
+            }
         }
     }
 
