@@ -58,11 +58,13 @@ final class VectorMatMul {
     /** Rows per block of a packed transposed A (MC x KC): a quarter of L2. */
     static final int MC = clamp(CacheSizes.L2 / 4 / (KC * Float.BYTES) / MR * MR, 4 * MR, 4096);
     /**
-     * A transposed operand is packed this many rows at a time, each stored row read along the block:
-     * reading down a column instead (a gather of L values a row apart, each row for W4's shapes a
-     * page) ran 3.5x slower, 1.74 against 0.50 ns per float (AMD Zen 5); for B, 0.46 against 0.32.
+     * A transposed operand whose stored rows are shorter than a page is packed with gathers down its
+     * columns; from a page on, each of a gather's lanes falls in another page, and reading the stored
+     * rows (TRANSPOSE_ROWS packed rows at a time) wins: for A 1.74 against 0.50 ns per float at
+     * 1,024 floats a row, for B 0.46 against 0.32; at 64-512 floats a row gathers took 0.27-0.28
+     * against 0.31-0.33 (AMD Zen 5).
      */
-    private static final int TRANSPOSE_ROWS = 64;
+    private static final int GATHER_ROW_LIMIT = 4096 / Float.BYTES, TRANSPOSE_ROWS = 64;
     /** A is packed when at least this many strips reuse it. */
     private static final int PACK_A_STRIPS = 3;
 
@@ -96,8 +98,8 @@ final class VectorMatMul {
         final float[] a = new float[MC * KC];
         final float[] tile = new float[Math.max(MR * NR, NARROW_ROWS * L)];
         final float[] bias = new float[NR];
-        /** Gather offsets of a matrix-vector product's transposed operand. */
-        final int[] gather = new int[L];
+        /** Gather offsets of L consecutive rows of a transposed B (stride k) and of a transposed A (stride m). */
+        final int[] gather = new int[L], gatherA = new int[L];
     }
 
     private static final AtomicReferenceArray<Scratch> POOL = new AtomicReferenceArray<>(64);
@@ -317,6 +319,10 @@ final class VectorMatMul {
     private static void packB(float[] b, int bo, boolean tb, int n, int k, int p0, int kc, int j0, int nc, int mains, int strips,
                               boolean inPlace, Scratch s) {
         float[] pack = s.b;
+        // Refilled every call: a branch on "same stride as last time" would be compiled from the
+        // warm-up's profile and trap for a caller's new stride.
+        for (int i = 0; i < L; i++) s.gather[i] = i * k;
+        boolean gathers = k < GATHER_ROW_LIMIT;
         for (int t = 0; t < strips; t++) {
             int width = t < mains ? NR : L, jj = j0 + (t < mains ? t * NR : mains * NR + (t - mains) * L);
             int valid = Math.min(width, j0 + nc - jj), base = (jj - j0) * kc;
@@ -333,7 +339,21 @@ final class VectorMatMul {
                     System.arraycopy(b, src, pack, dst, valid);
                     Arrays.fill(pack, dst + valid, dst + width, 0f);
                 }
-            } else { // B(p, j) = b[bo + j*k + p]: each column read along k, written down the strip
+            } else if (gathers) { // B(p, j) = b[bo + j*k + p]: a gather of L columns per k-step, scalar for a partial vector
+                for (int v = 0; v < width; v += L) {
+                    int cols = Math.min(L, valid - v), col = bo + (jj + v) * k + p0;
+                    if (cols == L) {
+                        for (int p = 0, dst = base + v; p < kc; p++, dst += width) {
+                            FloatVector.fromArray(S, b, col + p, s.gather, 0).intoArray(pack, dst);
+                        }
+                    } else {
+                        for (int p = 0, dst = base + v; p < kc; p++, dst += width) Arrays.fill(pack, dst, dst + L, 0f);
+                        for (int j = 0; j < cols; j++) {
+                            for (int p = 0, dst = base + v + j, src = col + j * k; p < kc; p++, dst += width) pack[dst] = b[src + p];
+                        }
+                    }
+                }
+            } else { // the same, rows a page or more apart: each column read along k, written down the strip
                 for (int j = 0; j < valid; j++) {
                     for (int p = 0, src = bo + (jj + j) * k + p0, dst = base + j; p < kc; p++, dst += width) pack[dst] = b[src + p];
                 }
@@ -347,7 +367,8 @@ final class VectorMatMul {
     /**
      * Packs rows {@code [i0, i0+mc)}, steps {@code [p0, p0+kc)} of {@code op(A)} row by row,
      * {@code pack[(i-i0)*kc + p]}: then any tile reads it as it reads an untransposed A, rows kc apart,
-     * steps contiguous. Untransposed rows are copied; a transposed A is read along its stored rows.
+     * steps contiguous. Untransposed rows are copied; a transposed A is gathered or read along its
+     * stored rows (see {@link #GATHER_ROW_LIMIT}).
      */
     private static void packA(float[] a, int ao, boolean ta, int m, int k, int i0, int p0, int mc, int kc, Scratch s) {
         float[] pack = s.a;
@@ -355,8 +376,19 @@ final class VectorMatMul {
             for (int i = 0; i < mc; i++) System.arraycopy(a, ao + (i0 + i) * k + p0, pack, i * kc, kc);
             return;
         }
-        // A(i, p) = a[ao + p*m + i]: stored rows read along i, TRANSPOSE_ROWS packed rows at a time, so
-        // that the lines written stay in L1 while the reads walk down k.
+        if (m < GATHER_ROW_LIMIT) { // A(i, p) = a[ao + p*m + i]: L steps of a row are a gather, the last kc % L scalar
+            for (int i = 0; i < L; i++) s.gatherA[i] = i * m;
+            int vectorSteps = kc - kc % L;
+            for (int i = 0; i < mc; i++) {
+                int dst = i * kc, src = ao + p0 * m + i0 + i;
+                int p = 0;
+                for (; p < vectorSteps; p += L) FloatVector.fromArray(S, a, src + p * m, s.gatherA, 0).intoArray(pack, dst + p);
+                for (; p < kc; p++) pack[dst + p] = a[src + p * m];
+            }
+            return;
+        }
+        // Stored rows a page or more apart: read along i, TRANSPOSE_ROWS packed rows at a time, so that
+        // the lines written stay in L1 while the reads walk down k.
         for (int c = 0; c < mc; c += TRANSPOSE_ROWS) {
             int ce = Math.min(mc, c + TRANSPOSE_ROWS);
             for (int p = 0; p < kc; p++) {
@@ -427,8 +459,8 @@ final class VectorMatMul {
     /**
      * Shapes {m, n, k} that between them take every branch of the driver, the packers and the tiles
      * both ways: every row count of both tiles, a padded last tile, narrow strips ending in a partial
-     * vector, several k-blocks, a transposed A packed with and without a scalar tail, several row and
-     * column blocks, one column, one row. Each runs in all four orientations, cycling through the four
+     * vector, several k-blocks, a transposed A packed with and without a scalar tail, transposed
+     * operands gathered and read along rows, several row and column blocks, one column, one row. Each runs in all four orientations, cycling through the four
      * epilogues. A branch the warm-up always took one way would be compiled as a trap, and a caller
      * taking the other way would drop back to code that boxes vectors until C2 compiled it again.
      */
@@ -452,6 +484,8 @@ final class VectorMatMul {
             {1, 3 * L + 3, 5},
             {1, 1, 3},
             {MC + 1, L, 2},
+            {2, NR + L + 1, GATHER_ROW_LIMIT + 1}, // transposed rows a page apart, read along them
+            {GATHER_ROW_LIMIT + 1, PACK_A_STRIPS * NR, 2},
             {2, NC + L + 1, 2},
         };
         int[][] all = Arrays.copyOf(rows, rows.length + others.length);

@@ -23,7 +23,8 @@ final class KernelCheck {
      * {m, n, k}: fixed shapes (the workloads', tiny ones, one row, one column, long k) and shapes in
      * terms of this JVM's tile and blocks, so that every width meets its own edges: partial row tiles,
      * a padded last tile, narrow strips ending in a partial vector, several k-blocks, more rows than
-     * one block of a packed transposed A, more columns than one column block.
+     * one block of a packed transposed A, more columns than one column block, transposed operands whose
+     * rows are a page or more apart.
      */
     static List<int[]> shapes() {
         List<int[]> out = new ArrayList<>(List.of(
@@ -37,6 +38,8 @@ final class KernelCheck {
         out.add(new int[] {VectorMatMul.NARROW_ROWS + 1, 3 * nr + 1, kc + l + 3});
         out.add(new int[] {VectorMatMul.MC + mr + 1, 3 * nr, 9});
         out.add(new int[] {5, VectorMatMul.NC + nr + l + 1, 11});
+        out.add(new int[] {5, nr + l + 1, 1030}); // transposed operands with rows a page or more apart
+        out.add(new int[] {1030, 3 * nr, 3});
         return out;
     }
 
