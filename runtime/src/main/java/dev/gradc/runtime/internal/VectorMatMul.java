@@ -451,9 +451,14 @@ final class VectorMatMul {
     /**
      * Whether the calling thread's products take these kernels: every thread's once they are ready,
      * before that only the warm-up thread's, which so runs them through the callers' own entry points.
+     * One branch, not two: written {@code ready || ...}, the test of {@code ready} is never true
+     * before the switch, so C2 compiles the callers with a trap there, and a caller's first product
+     * after the switch deoptimizes (it allocated 104 bytes on the caller: KernelWidthsTest at 256-bit,
+     * 1 run in 3). Or'd in, {@code ready} is read as a value, and the one branch goes both ways in the
+     * warm-up (its own thread, and the callers').
      */
     static boolean inUse() {
-        return ready || Thread.currentThread() == WARM_UP;
+        return ready | Thread.currentThread() == WARM_UP;
     }
 
     /**
