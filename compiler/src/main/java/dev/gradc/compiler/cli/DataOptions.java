@@ -65,13 +65,13 @@ final class DataOptions {
         }
     }
 
+    /** How image sets (IDX, Fashion-MNIST) hold their features: as floats for a float32 model, the command's to set. */
+    DType precision = DType.FLOAT64;
+
     /**
      * A data set named on the command line; synthetic ones drawn with {@code seed}, labels checked by
      * {@code rule} (null: any). {@code stdin} serves {@code -}.
      */
-    /** How image sets (IDX, Fashion-MNIST) hold their features: as floats for a float32 model, the command's to set. */
-    DType precision = DType.FLOAT64;
-
     Dataset load(String spec, long seed, LabelRule rule, InputStream stdin) {
         Dataset d = read(spec, seed, rule == null ? null : rule.check(), rule == null ? null : rule.description(), stdin);
         int bad = rule == null ? -1 : rule.firstBad(d.y());

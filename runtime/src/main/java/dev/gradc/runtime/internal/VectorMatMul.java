@@ -465,8 +465,8 @@ final class VectorMatMul {
      * Shapes {m, n, k} that between them take every branch of the driver, the packers and the tiles
      * both ways: every row count of both tiles, a padded last tile, narrow strips ending in a partial
      * vector, several k-blocks, a transposed A packed with and without a scalar tail, transposed
-     * operands gathered and read along rows, several row and column blocks, one column, one row. Each runs in all four orientations, cycling through the four
-     * epilogues. A branch the warm-up always took one way would be compiled as a trap, and a caller
+     * operands gathered and read along rows, several row and column blocks, one column, one row. Each
+     * runs in all four orientations, cycling through the four epilogues. A branch the warm-up always took one way would be compiled as a trap, and a caller
      * taking the other way would drop back to code that boxes vectors until C2 compiled it again.
      */
     static int[][] warmUpShapes() {
