@@ -2,9 +2,6 @@ package dev.gradc.bench;
 
 import dev.gradc.compiler.Compilation;
 import dev.gradc.compiler.Compiler;
-import dev.gradc.compiler.ir.Graph;
-import dev.gradc.compiler.ir.Node;
-import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.dsl.Source;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.DType;
@@ -67,17 +64,6 @@ public enum Workload {
 
     /** Multiply-adds x 2 of every matrix product in one step: the FLOPs GFLOP/s counts. */
     public long flopsPerStep(Compilation compilation) {
-        Graph g = compilation.trained();
-        long flops = 0;
-        for (Node n : g.needed(g.stepRoots())) {
-            if (n.op != MatMul.OP) continue;
-            int[] out = n.shape.at(batch), a = n.input(0).shape.at(batch);
-            MatMul.Transpose t = (MatMul.Transpose) n.attr;
-            int k = a[a.length - (t.a() ? 2 : 1)];
-            long products = 1;
-            for (int d : out) products *= d;
-            flops += 2 * products * k;
-        }
-        return flops;
+        return 2 * compilation.stepMultiplyAdds(batch);
     }
 }

@@ -1,6 +1,8 @@
 package dev.gradc.compiler;
 
 import dev.gradc.compiler.ir.Graph;
+import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.dsl.Model;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.internal.CompiledTrainer;
@@ -57,6 +59,23 @@ public record Compilation(
                 }
             });
         }
+    }
+
+    /**
+     * Multiply-adds of one training step's matrix products at {@code batch}: the bulk of a step's
+     * arithmetic, from which the cost of a run is estimated (and benchmarks count GFLOP/s).
+     */
+    public long stepMultiplyAdds(int batch) {
+        long total = 0;
+        for (Node n : trained.needed(trained.stepRoots())) {
+            if (n.op != MatMul.OP) continue;
+            int[] out = n.shape.at(batch), a = n.input(0).shape.at(batch);
+            int k = a[a.length - (((MatMul.Transpose) n.attr).a() ? 2 : 1)];
+            long products = 1;
+            for (int d : out) products *= d;
+            total += products * k;
+        }
+        return total;
     }
 
     /** The classes of each compilation, by its class files (distinct arrays for every compilation), held while it lives. */

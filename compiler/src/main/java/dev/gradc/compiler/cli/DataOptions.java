@@ -107,6 +107,14 @@ final class DataOptions {
                 + modelFeatures + " features (a label column after them is allowed)");
     }
 
+    /** Whether the training set is drawn here (moons, circles, spirals, regression), its size given by the options, rather than read. */
+    boolean synthetic() {
+        return switch (data) {
+            case "moons", "circles", "spirals", "regression" -> true;
+            default -> false;
+        };
+    }
+
     private static boolean isNamedSet(String spec) {
         return switch (spec) {
             case "moons", "circles", "spirals", "regression", "fashion-mnist", "fashion-mnist-test" -> true;

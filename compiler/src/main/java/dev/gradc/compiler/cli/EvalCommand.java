@@ -31,11 +31,10 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         data.check();
         trained.check(data.data);
-        // The label rule comes from the model, which needs compiling first; a trainer of batch 1 is enough to read it.
+        // The label rule comes from the model, which needs compiling first.
         TrainedModel m = TrainedModel.compile(model, trained.params, trained.float64);
-        Trainer probe = m.compilation.newTrainer(1, 1);
-        LabelRule rule = LabelRule.of(probe, data.regression());
-        data.precision = probe.dtype(); // the parameters file's, or float64 when asked
+        LabelRule rule = LabelRule.of(m.compilation, data.regression());
+        data.precision = m.compilation.options().dtype(); // the parameters file's, or float64 when asked
         Dataset set = data.load(data.data, trained.seed, rule, Main.console().stdin);
         Trainer t = m.trainer(Math.min(trained.batch, set.size()), spec.commandLine().getErr());
         Training.checkFits(t, set);

@@ -1,7 +1,7 @@
 package dev.gradc.compiler.cli;
 
+import dev.gradc.compiler.Compilation;
 import dev.gradc.runtime.TensorInfo;
-import dev.gradc.runtime.Trainer;
 import java.util.function.DoublePredicate;
 
 /**
@@ -20,12 +20,13 @@ final class LabelRule {
     }
 
     /** The rule for the trainer's first output, or null when it says nothing about labels (regression, other shapes). */
-    static LabelRule of(Trainer t, boolean regression) {
-        if (regression || t.outputs().isEmpty()) return null;
-        TensorInfo out = t.outputs().get(0);
+    static LabelRule of(Compilation c, boolean regression) {
+        var outputs = c.signature().outputs();
+        if (regression || outputs.isEmpty()) return null;
+        TensorInfo out = outputs.get(0);
         int[] shape = out.shape();
         if (shape.length == 0 || shape[0] != TensorInfo.BATCH || shape.length > 2) return null;
-        String of = t.modelName() + "'s first output '" + out.name() + "' " + TensorInfo.format(shape);
+        String of = c.signature().model() + "'s first output '" + out.name() + "' " + TensorInfo.format(shape);
         if (shape.length == 2 && shape[1] > 1) {
             return new LabelRule(shape[1], "the " + shape[1] + " classes of " + of + " (integers 0 to " + (shape[1] - 1) + ")");
         }

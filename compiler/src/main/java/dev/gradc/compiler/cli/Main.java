@@ -38,7 +38,11 @@ public final class Main implements Runnable {
         return CONSOLE.get();
     }
 
+    /** Whether this JVM is the command's own (started by main): only then does a command make JVM-wide choices ({@link KernelChoice}). */
+    static volatile boolean ownsJvm;
+
     public static void main(String[] args) {
+        ownsJvm = true;
         // A terminal only when both ends are one: System.console() is null when stdout or stdin is redirected.
         boolean terminal = System.console() != null;
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in, terminal));

@@ -11,6 +11,7 @@ import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.TensorView;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.Training;
+import dev.gradc.runtime.internal.MatMul;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -121,17 +122,18 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         checkOptions();
+        KernelChoice.beforeCompile(float64, data);
         long compileStart = System.nanoTime();
         Compilation c = ModelFiles.compile(model, float64, null, spec.commandLine().getErr());
         double compileMs = (System.nanoTime() - compileStart) / 1e6;
-        // A trainer of batch 1 tells the labels the first output takes before any data is read.
-        LabelRule labelRule = LabelRule.of(c.newTrainer(1, seed), data.regression());
+        LabelRule labelRule = LabelRule.of(c, data.regression());
         Main.Console console = Main.console();
         data.precision = float64 ? DType.FLOAT64 : DType.FLOAT32;
         Dataset train = data.load(data.data, seed, labelRule, console.stdin);
         Dataset test = testData != null ? data.load(testData, seed + 1, labelRule, console.stdin)
                 : data.data.equals("fashion-mnist") ? data.load("fashion-mnist-test", seed, labelRule, console.stdin) : null;
         int batchSize = Training.batchFor(batch, train.size());
+        String plainKernels = KernelChoice.beforeTraining(float64, data, runSteps(train.size(), batchSize) * c.stepMultiplyAdds(batchSize));
         Path target = save != null ? save : Path.of(c.model().name() + ".npz");
         String checkpointPattern = checkpoint != null ? checkpoint : resume != null ? resume.toString() : siblingCheckpoint(target);
         // Every file the run writes is checked before it trains, not after hours of it.
@@ -169,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms; matrix products: %s%s%n", c.model().name(),
                 float64 ? "float64" : "float32", parameterCount(trainer), compileMs,
-                trainer.kernels(), threads > 1 ? ", " + threads + " threads" : "");
+                plainKernels != null && !MatMul.VECTOR ? plainKernels : trainer.kernels(), threads > 1 ? ", " + threads + " threads" : "");
         out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %s, %s%n", train.name(), train.size(), batchSize,
                 epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
         if (from != null) {
@@ -214,6 +216,11 @@ final class TrainCommand implements Callable<Integer> {
             interrupt.finish();
         }
         return 0;
+    }
+
+    /** Steps of the run about to start, for the estimate of its cost (the range checks come later, with the config). */
+    private long runSteps(int examples, int batchSize) {
+        return epochs > 0 ? (long) epochs * ((examples + batchSize - 1) / batchSize) : Math.max(steps, 0);
     }
 
     /** The summary, each number labelled: the whole sets measured at the end (dropout off), then the last batch and the time. */

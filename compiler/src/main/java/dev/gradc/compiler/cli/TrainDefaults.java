@@ -23,9 +23,19 @@ final class TrainDefaults implements CommandLine.IDefaultValueProvider {
     /** The defaults for the model among {@code args} (the first argument ending in .grad), or none. */
     static TrainDefaults forArguments(String[] args) {
         for (String a : args) {
-            if (a.endsWith(".grad")) return new TrainDefaults(read(Path.of(a.substring(0, a.length() - 5) + ".train")));
+            if (!a.endsWith(".grad")) continue;
+            Map<String, String> values = read(Path.of(a.substring(0, a.length() - 5) + ".train"));
+            // --steps on the command line wins over the recipe's epochs (which would override it), and
+            // the recipe's print-every, counted in those epochs, goes with them.
+            if (given(args, "--steps") && !given(args, "--epochs") && values.remove("epochs") != null) values.remove("print-every");
+            return new TrainDefaults(values);
         }
         return new TrainDefaults(Map.of());
+    }
+
+    private static boolean given(String[] args, String option) {
+        for (String a : args) if (a.equals(option) || a.startsWith(option + "=")) return true;
+        return false;
     }
 
     private static Map<String, String> read(Path file) {

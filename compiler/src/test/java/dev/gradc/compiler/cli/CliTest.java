@@ -22,6 +22,17 @@ class CliTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
+    /** {@code gradc train MODEL OPTIONS --save SAVE}. */
+    static Run train(Path model, Path save, String... options) {
+        String[] args = new String[options.length + 4];
+        args[0] = "train";
+        args[1] = model.toString();
+        System.arraycopy(options, 0, args, 2, options.length);
+        args[args.length - 2] = "--save";
+        args[args.length - 1] = save.toString();
+        return gradc(args);
+    }
+
     static void assertNoStackTrace(Run r) {
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "stack trace printed:\n" + r.err());
     }

@@ -36,13 +36,7 @@ class TrainOptionsTest {
     }
 
     CliTest.Run train(Path model, String... options) {
-        String[] args = new String[options.length + 4];
-        args[0] = "train";
-        args[1] = model.toString();
-        System.arraycopy(options, 0, args, 2, options.length);
-        args[args.length - 2] = "--save";
-        args[args.length - 1] = tmp.resolve("out.npz").toString();
-        return CliTest.gradc(args);
+        return CliTest.train(model, tmp.resolve("out.npz"), options);
     }
 
     /** A usage error: exit code 2, the one line, nothing trained, nothing saved. */

@@ -9,10 +9,10 @@ package dev.gradc.runtime.internal;
 final class KernelText {
     private KernelText() {}
 
-    static String implementation(boolean vector, boolean fma, String vectorDetails) {
+    static String implementation(boolean vector, boolean fma, boolean switchedOff, String vectorDetails) {
         if (vector) return "Vector API (" + vectorDetails + ")";
-        return fma ? "plain Java (start the JVM with --add-modules jdk.incubator.vector for the Vector API)"
-                : "plain Java (this CPU or JVM has no fused multiply-add)";
+        if (!fma) return "plain Java (this CPU or JVM has no fused multiply-add)";
+        return switchedOff ? "plain Java (-Dgradc.vector=false)" : "plain Java (start the JVM with --add-modules jdk.incubator.vector for the Vector API)";
     }
 
     static String vectorDetails(int bits, int registers, int rows, int vectors, int kc, int nc, boolean ready, String failure) {

@@ -44,8 +44,12 @@ public final class MatMul {
 
     private MatMul() {}
 
+    private static boolean switchedOff() {
+        return !Boolean.parseBoolean(System.getProperty("gradc.vector", "true"));
+    }
+
     private static boolean vectorAvailable() {
-        if (!Boolean.parseBoolean(System.getProperty("gradc.vector", "true"))) return false;
+        if (switchedOff()) return false;
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
@@ -64,8 +68,14 @@ public final class MatMul {
      * @return e.g. {@code Vector API (256-bit float vectors, ...)} or {@code plain Java (...)}
      */
     public static String implementation() {
-        return KernelText.implementation(VECTOR, FMA, VECTOR ? VectorMatMul.describe() : null);
+        return KernelText.implementation(VECTOR, FMA, switchedOff(), VECTOR ? VectorMatMul.describe() : null);
     }
+
+    /**
+     * Does nothing: calling it initializes this class, which on the Vector API path starts the
+     * products' warm-up, so that a caller that knows a long run is coming can start it early.
+     */
+    public static void startWarmUp() {}
 
     /** Whether float products run on the Vector API kernels now (false until they are compiled). */
     static boolean vectorReady() {

@@ -1,0 +1,56 @@
+package dev.gradc.compiler.cli;
+
+import dev.gradc.runtime.internal.MatMul;
+import java.util.Locale;
+
+/**
+ * Which kernels a {@code gradc train} process runs its float32 products on. The Vector API's kernels
+ * pay only once the JIT has compiled them, and compiling them takes a warm-up beside the run (on
+ * two cores, 2-4 CPU-seconds of warm-up rounds and compiles, contending with the training thread
+ * until then). So a run that is over sooner trains on plain Java (moons' 100 steps: 0.65 against
+ * 1.5-2.2 ms a step, fresh JVM, AMD EPYC Zen 4), and a run over data read from files starts the
+ * warm-up before the model is compiled, so that it runs beside the compile and the reading
+ * (Fashion-MNIST's first epoch: 0.9-1.4 s in step() against 1.8-2.4 s).
+ *
+ * <p>Both are choices for the whole JVM, made only when it is the command's own (started by
+ * {@link Main#main}, not a test or an application calling {@link Main#run}) and {@code
+ * -Dgradc.vector} was not given.
+ */
+final class KernelChoice {
+    private KernelChoice() {}
+
+    /**
+     * Runs estimated below this many multiply-adds (of their products) train on plain Java. Measured
+     * on AMD EPYC Zen 4, 2 cores, whole processes, Vector API against plain Java: moons' 100 steps
+     * (9 million) 1.0-1.3 s against 0.8 s wall, its 10,000 steps (0.9 billion) 3.8 against 1.9 s;
+     * the batch-normalization sample (0.45 billion) 3.6 against 1.7 s; the spirals sample (2.0
+     * billion) 3.6 against 2.1 s; the deep sample (3.5 billion) 3.0 against 3.3 s.
+     */
+    static final long PLAIN_BELOW = 3_000_000_000L;
+
+    private static boolean free(boolean float64) {
+        return Main.ownsJvm && !float64 && System.getProperty("gradc.vector") == null;
+    }
+
+    /** Before compiling: a run over data read from files starts the products' warm-up now. */
+    static void beforeCompile(boolean float64, DataOptions data) {
+        if (!free(float64) || data.synthetic()) return;
+        Thread start = new Thread(MatMul::startWarmUp, "gradc-warmup-start"); // loading the Vector API's classes takes a while
+        start.setDaemon(true);
+        start.start();
+    }
+
+    /**
+     * Before the first trainer, over a synthetic set (whose size the options gave): a run of fewer
+     * than {@link #PLAIN_BELOW} multiply-adds keeps to plain Java. Returns what to print for its
+     * products then, or null for the trainer's own account.
+     */
+    static String beforeTraining(boolean float64, DataOptions data, long runMultiplyAdds) {
+        if (!free(float64) || !data.synthetic() || runMultiplyAdds >= PLAIN_BELOW) return null;
+        System.setProperty("gradc.vector", "false");
+        String size = runMultiplyAdds < 1e6 ? String.format(Locale.ROOT, "%,d", runMultiplyAdds)
+                : runMultiplyAdds < 1e9 ? String.format(Locale.ROOT, "%.1f million", runMultiplyAdds / 1e6)
+                : String.format(Locale.ROOT, "%.1f billion", runMultiplyAdds / 1e9);
+        return "plain Java (a run of " + size + " multiply-adds is over before the Vector API's kernels would be compiled)";
+    }
+}
