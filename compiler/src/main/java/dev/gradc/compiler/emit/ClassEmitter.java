@@ -8,6 +8,7 @@ import static org.objectweb.asm.Opcodes.ACC_STATIC;
 import static org.objectweb.asm.Opcodes.ACC_SUPER;
 
 import dev.gradc.compiler.ir.Node;
+import dev.gradc.compiler.ir.Size;
 import dev.gradc.compiler.plan.Plan;
 import dev.gradc.runtime.DType;
 import dev.gradc.runtime.TensorInfo;
@@ -22,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Type;
@@ -153,11 +155,15 @@ public final class ClassEmitter {
         List<Integer> sizes = new ArrayList<>(), arguments = new ArrayList<>();
         List<Integer> batches = new ArrayList<>();
         for (Plan.Kernel k : kernels) {
-            List<dev.gradc.compiler.ir.Size> args = new ArrayList<>();
-            args.add(k.root().shape.size());
-            for (Node in : k.reads()) args.add(in.shape.size());
+            List<Size> args = new ArrayList<>();
+            // A flat kernel's batch is its length: its arrays hold that many elements, or one.
+            Function<Node, Size> size = k.flat()
+                    ? n -> n.shape.size().equals(Size.ONE) ? Size.ONE : Size.BATCH
+                    : n -> n.shape.size();
+            args.add(size.apply(k.root()));
+            for (Node in : k.reads()) args.add(size.apply(in));
             int batch = 64;
-            for (dev.gradc.compiler.ir.Size s : args) if (s.at(batch) > 1 << 20) batch = 1;
+            for (Size s : args) if (s.at(batch) > 1 << 20) batch = 1;
             batches.add(batch);
             for (int a = 0; a < args.size(); a++) {
                 sizes.add((int) Math.min(Integer.MAX_VALUE - 8, args.get(a).at(batch)));
@@ -467,8 +473,18 @@ public final class ClassEmitter {
         Plan.Kernel k = c.kernel();
         buffer(g, buffers, c.out());
         for (int a : c.args()) buffer(g, buffers, a);
-        g.loadThis();
-        g.getField(BASE, "batch", Type.INT_TYPE);
+        if (k.flat()) { // its length in place of the batch: coef * batch^power elements
+            Size length = k.root().shape.size();
+            g.push(Math.toIntExact(length.coef()));
+            for (int i = 0; i < length.batchPower(); i++) {
+                g.loadThis();
+                g.getField(BASE, "batch", Type.INT_TYPE);
+                g.math(GeneratorAdapter.MUL, Type.INT_TYPE);
+            }
+        } else {
+            g.loadThis();
+            g.getField(BASE, "batch", Type.INT_TYPE);
+        }
         if (k.pool()) {
             g.loadThis();
             g.getField(BASE, "workers", WORKERS);

@@ -14,6 +14,7 @@ import dev.gradc.compiler.ops.Scalar;
 import dev.gradc.compiler.plan.Plan;
 import dev.gradc.runtime.internal.Workers;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,8 @@ final class KernelEmitter implements Lowering {
     private final int[] inputArg;
     private final Set<Node> fused;
     private final int batchArg;
+    /** A flat kernel: its batch argument is its length (Plan.Kernel.flat). */
+    private final boolean flat;
     /** The argument holding this kernel's part of a split loop, or -1 (then {@code parts} follows it). */
     private final int partArg;
     /** Whether this is the kernel's Vector API variant: its innermost loop steps a vector at a time. */
@@ -70,6 +73,7 @@ final class KernelEmitter implements Lowering {
         for (int i = 0; i < inputArg.length; i++) inputArg[i] = argOf.getOrDefault(node.input(i), -1);
         this.batchArg = k.reads().size() + 1;
         this.partArg = split ? batchArg + 1 : -1;
+        this.flat = k.flat();
     }
 
     /**
@@ -108,7 +112,7 @@ final class KernelEmitter implements Lowering {
         Map<Node, Integer> hoisted = new HashMap<>();
         List<Node> read = new ArrayList<>();
         for (Node in : argOf.keySet()) {
-            if (in.shape.size().equals(Size.ONE)) {
+            if (oneValue(in)) {
                 int local = g.newLocal(elem);
                 g.loadArg(argOf.get(in));
                 g.push(0);
@@ -119,11 +123,7 @@ final class KernelEmitter implements Lowering {
                 read.add(in);
             }
         }
-        List<Size[]> strides = new ArrayList<>();
-        strides.add(out.strides());
-        // A fused node has the output's shape, so every buffer read broadcasts against the output.
-        for (Node in : read) strides.add(in.shape.broadcastStrides(out));
-        Nest nest = merge(sizes(out), strides);
+        Nest nest = pointwiseNest(out, read, flat);
         Consumer<int[]> vectorBody = null;
         if (vector && fitsVector(nest)) {
             lanes = g.newLocal(INT_TYPE);
@@ -156,7 +156,7 @@ final class KernelEmitter implements Lowering {
                 g.invokeStatic(VectorEmitter.OPS, new Method("store", Type.VOID_TYPE, new Type[] {VectorEmitter.VECTOR, array, INT_TYPE}));
             };
         }
-        loopNest(nest, new Size[strides.size()], vectorBody, index -> {
+        loopNest(nest, new Size[read.size() + 1], vectorBody, index -> {
             Map<Node, Integer> loaded = new HashMap<>(hoisted);
             for (int j = 0; j < read.size(); j++) {
                 int local = g.newLocal(elem);
@@ -206,10 +206,37 @@ final class KernelEmitter implements Lowering {
         if (!(root.op instanceof Elementwise<?> || root.op == dev.gradc.compiler.ops.Broadcast.OP)) return false;
         if (root.op instanceof Elementwise<?> e && !VectorEmitter.supports(e.value(root))) return false;
         for (Node f : k.fused()) if (!VectorEmitter.supports(((Elementwise<?>) f.op).value(f))) return false;
+        List<Node> read = new ArrayList<>();
+        for (Node in : k.reads()) if (!oneValue(in, root, k.flat())) read.add(in);
+        return fitsVector(pointwiseNest(root.shape, read, k.flat()));
+    }
+
+    /**
+     * Whether a pointwise kernel reads one value of {@code in} throughout, before its loop. A flat
+     * kernel's code is shared by kernels of other lengths, so it must not depend on sizes: there a
+     * read is one value when its shape is not the output's (a flat kernel of length 1 reads its
+     * one-element buffers element for element, as its sharers of greater length do).
+     */
+    private static boolean oneValue(Node in, Node root, boolean flat) {
+        return flat ? !in.shape.equals(root.shape) : in.shape.size().equals(Size.ONE);
+    }
+
+    private boolean oneValue(Node in) {
+        return oneValue(in, node, flat);
+    }
+
+    /**
+     * The loops of a pointwise kernel writing {@code out} and reading {@code read} (the buffers it
+     * reads element by element): a fused node has the output's shape, so every buffer read
+     * broadcasts against the output. A flat kernel runs one loop over the length its call passes
+     * as the batch ({@link Plan.Kernel#flat}).
+     */
+    private static Nest pointwiseNest(Shape out, List<Node> read, boolean flat) {
+        if (flat) return merge(new Size[] {Size.BATCH}, Collections.nCopies(read.size() + 1, new Size[] {Size.ONE}));
         List<Size[]> strides = new ArrayList<>();
-        strides.add(root.shape.strides());
-        for (Node in : k.reads()) if (!in.shape.size().equals(Size.ONE)) strides.add(in.shape.broadcastStrides(root.shape));
-        return fitsVector(merge(sizes(root.shape), strides));
+        strides.add(out.strides());
+        for (Node in : read) strides.add(in.shape.broadcastStrides(out));
+        return merge(sizes(out), strides);
     }
 
     private static boolean fitsVector(Nest nest) {

@@ -2,6 +2,8 @@ package dev.gradc.compiler.plan;
 
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ir.Size;
+import dev.gradc.compiler.ops.Elementwise;
+import dev.gradc.compiler.ops.Leaf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,25 @@ public record Plan(
         public Kernel {
             fused = List.copyOf(fused);
             reads = List.copyOf(reads);
+        }
+
+        /**
+         * Whether the kernel is one element-wise loop over its output, reading every buffer element
+         * for element (the output's shape) or one value throughout: its code is then the same at
+         * every length, which its call passes where others pass the batch, so kernels that differ
+         * only in length (the optimizer's updates of each parameter) share a method. Not where it
+         * divides by a count of the batch (a mean's gradient): that count reads the batch argument.
+         */
+        public boolean flat() {
+            if (!(root.op instanceof Elementwise<?>) || pool || epilogue != null || root.shape.rank() == 0) return false;
+            for (Node f : fused) if (!f.shape.equals(root.shape)) return false;
+            for (Node r : reads) if (!r.shape.equals(root.shape) && !r.shape.size().equals(Size.ONE)) return false;
+            List<Node> computed = new ArrayList<>(fused);
+            computed.add(root);
+            for (Node n : computed) {
+                for (Node in : n.inputs) if (in.op == Leaf.COUNT && !Leaf.COUNT.attr(in).size().isConstant()) return false;
+            }
+            return true;
         }
     }
 

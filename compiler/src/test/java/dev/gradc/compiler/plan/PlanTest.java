@@ -82,4 +82,49 @@ class PlanTest {
             holds.put(c.out(), c.kernel().root());
         }
     }
+
+    /**
+     * The optimizer's update kernels of parameters of different sizes are flat and share their
+     * methods (w is 3x2, b 2, on one line); a mean's gradient, which divides by a count of the
+     * batch, is not flat, since its count reads the batch argument its call would fill with a length.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adam()", "sgd(0.1, 0.9)"})
+    void kernelsThatDifferOnlyInLengthShareAMethod(String optimizer) {
+        Graph g = trained(optimizer);
+        Plan p = Planner.plan(g, Planner.Options.ALL);
+        Node w = g.updates().get("w"), b = g.updates().get("b");
+        Plan.Kernel kw = kernelOf(p, w), kb = kernelOf(p, b);
+        assertTrue(kw.flat() && kb.flat(), kw + " / " + kb);
+        assertEquals(kw.method(), kb.method());
+
+        String text = """
+                class M {
+                    Input x = input(batch, 3);
+                    Param w = uniform(-1, 1, 3, 2);
+                    Tensor loss() { return mean(pow(matmul(x, w), 2)); }
+                    Optimizer opt = sgd(0.1);
+                }
+                """;
+        Graph m = Compiler.compile(new Source("M.grad", text), Compiler.Options.DEFAULT).trained();
+        Plan pm = Planner.plan(m, Planner.Options.ALL);
+        boolean dividesByTheBatch = false;
+        for (Plan.Kernel k : pm.kernels()) {
+            List<Node> computed = new java.util.ArrayList<>(k.fused());
+            computed.add(k.root());
+            for (Node n : computed) {
+                for (Node in : n.inputs) {
+                    if (in.op == Leaf.COUNT && !Leaf.COUNT.attr(in).size().isConstant()) {
+                        dividesByTheBatch = true;
+                        assertTrue(!k.flat(), k.toString());
+                    }
+                }
+            }
+        }
+        assertTrue(dividesByTheBatch, "the mean's gradient counts the batch");
+    }
+
+    private static Plan.Kernel kernelOf(Plan p, Node root) {
+        return p.kernels().stream().filter(k -> k.root() == root).findFirst().orElseThrow();
+    }
 }
