@@ -50,7 +50,7 @@ class BenchModelsTest {
      * the first on the vector kernels, are ZeroAllocationTest's.
      */
     static void awaitVectorKernels(Trainer t) throws Exception {
-        if (!dev.gradc.runtime.internal.MatMul.VECTOR) return;
+        if (!dev.gradc.runtime.internal.VectorPath.ON) return;
         java.lang.reflect.Field ready;
         try {
             ready = Class.forName(t.getClass().getName() + "$Vector", false, t.getClass().getClassLoader()).getField("READY");

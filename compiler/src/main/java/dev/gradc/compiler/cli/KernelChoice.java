@@ -1,16 +1,18 @@
 package dev.gradc.compiler.cli;
 
 import dev.gradc.runtime.internal.MatMul;
+import dev.gradc.runtime.internal.VectorPath;
 import java.util.Locale;
 
 /**
  * Which kernels a {@code gradc train} process runs its float32 products on. The Vector API's kernels
  * pay only once the JIT has compiled them, and compiling them takes a warm-up beside the run (on
  * two cores, 2-4 CPU-seconds of warm-up rounds and compiles, contending with the training thread
- * until then). So a run that is over sooner trains on plain Java (moons' 100 steps: 0.65 against
- * 1.5-2.2 ms a step, fresh JVM, AMD EPYC Zen 4), and a run over data read from files starts the
- * warm-up before the model is compiled, so that it runs beside the compile and the reading
- * (Fashion-MNIST's first epoch: 0.9-1.4 s in step() against 1.8-2.4 s).
+ * until then). So a run that is over sooner trains on plain Java, its plain products warmed up
+ * beside the compile (moons' 100 steps, fresh JVM, AMD EPYC Zen 4: 0.3 ms a step, against 0.65
+ * without the plain warm-up and 1.5-2.2 on the Vector API); and a run over data read from files
+ * starts the Vector API warm-up before the model is compiled, so that it runs beside the compile and
+ * the reading (Fashion-MNIST's first epoch: 0.9-1.4 s in step() against 1.8-2.4 s).
  *
  * <p>Both are choices for the whole JVM, made only when it is the command's own (started by
  * {@link Main#main}, not a test or an application calling {@link Main#run}) and {@code
@@ -32,10 +34,14 @@ final class KernelChoice {
         return Main.ownsJvm && !float64 && System.getProperty("gradc.vector") == null;
     }
 
-    /** Before compiling: a run over data read from files starts the products' warm-up now. */
+    /**
+     * Before compiling, on a thread beside the compile: a run over data read from files starts the
+     * products' Vector API warm-up; a run over a synthetic set, which may yet keep to plain Java,
+     * warms up the plain products, which it runs until then either way.
+     */
     static void beforeCompile(boolean float64, DataOptions data) {
-        if (!free(float64) || data.synthetic()) return;
-        Thread start = new Thread(MatMul::startWarmUp, "gradc-warmup-start"); // loading the Vector API's classes takes a while
+        if (!free(float64)) return;
+        Thread start = new Thread(data.synthetic() ? MatMul::warmUpPlain : VectorPath::startWarmUp, "gradc-warmup-start");
         start.setDaemon(true);
         start.start();
     }

@@ -11,7 +11,7 @@ import dev.gradc.runtime.TensorInfo;
 import dev.gradc.runtime.TensorView;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.Training;
-import dev.gradc.runtime.internal.MatMul;
+import dev.gradc.runtime.internal.VectorPath;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "compiled %s (%s, %d parameters) in %.0f ms; matrix products: %s%s%n", c.model().name(),
                 float64 ? "float64" : "float32", parameterCount(trainer), compileMs,
-                plainKernels != null && !MatMul.VECTOR ? plainKernels : trainer.kernels(), threads > 1 ? ", " + threads + " threads" : "");
+                plainKernels != null && !VectorPath.ON ? plainKernels : trainer.kernels(), threads > 1 ? ", " + threads + " threads" : "");
         out.printf(Locale.ROOT, "training on %s: %d examples, batch %d, %s, %s%n", train.name(), train.size(), batchSize,
                 epochs > 0 ? epochs + " epochs of " + config.stepsPerEpoch(train.size()) + " steps" : total + " steps", describeRate(rate));
         if (from != null) {

@@ -307,7 +307,7 @@ public final class ClassEmitter {
         if (!vectorKernels.isEmpty()) {
             // Load the Vector API companion now (its initializer starts its warm-up), not in the first step.
             Label none = new Label();
-            g.getStatic(Type.getType(dev.gradc.runtime.internal.MatMul.class), "VECTOR", Type.BOOLEAN_TYPE);
+            g.getStatic(Type.getType(dev.gradc.runtime.internal.VectorPath.class), "ON", Type.BOOLEAN_TYPE);
             g.ifZCmp(GeneratorAdapter.EQ, none);
             g.getStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
             g.pop();
@@ -441,13 +441,13 @@ public final class ClassEmitter {
             g.invokeStatic(self, kernel);
             return;
         }
-        // if (MatMul.VECTOR && Name$Vector.READY) the vector variant, else the plain one: the same bits.
-        // MatMul.VECTOR comes first, so that Name$Vector is never loaded without the module. The variant
+        // if (VectorPath.ON && Name$Vector.READY) the vector variant, else the plain one: the same bits.
+        // VectorPath.ON comes first, so that Name$Vector is never loaded without the module. The variant
         // is called through a method handle the JIT cannot see through (by the companion's viaHandle
         // method), so that it stays a compiled method of its own: inlined into a long caller, its
         // vector operations would outgrow the JIT's inlining budget and fall back to boxed vectors.
         Label plainKernel = new Label(), done = new Label();
-        g.getStatic(Type.getType(dev.gradc.runtime.internal.MatMul.class), "VECTOR", Type.BOOLEAN_TYPE);
+        g.getStatic(Type.getType(dev.gradc.runtime.internal.VectorPath.class), "ON", Type.BOOLEAN_TYPE);
         g.ifZCmp(GeneratorAdapter.EQ, plainKernel);
         g.getStatic(vectorClass, "READY", Type.BOOLEAN_TYPE);
         g.ifZCmp(GeneratorAdapter.EQ, plainKernel);

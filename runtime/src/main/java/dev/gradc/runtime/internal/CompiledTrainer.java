@@ -24,9 +24,7 @@ import java.util.Map;
  * checkpoints). The subclass supplies {@code step()}, the outputs' and the evaluation's kernels,
  * reading its buffers from {@link #floats} or {@link #doubles}.
  */
-public abstract class CompiledTrainer implements Trainer {
-    /** The current batch size; generated kernels read it. */
-    protected int batch;
+public abstract class CompiledTrainer extends StepSupport implements Trainer {
     /** The pool large matrix products and loops are split across, or null for one thread; read by generated code. */
     protected Workers workers;
     /** Every buffer of a float32 trainer (null for float64), indexed as the storage says; read by generated code. */
@@ -48,14 +46,7 @@ public abstract class CompiledTrainer implements Trainer {
     private final List<TensorInfo> outputs = new ArrayList<>();
     private final List<TensorInfo> states = new ArrayList<>();
     private final List<TensorInfo> masks = new ArrayList<>();
-    /** The state buffers that accumulate() sums into and update() zeroes. */
-    private Object[] accumulatorBuffers;
     private final Map<String, TensorView> maskViews = new LinkedHashMap<>();
-    /** Draws the dropout masks; seeded from the trainer's seed, apart from the initializers' stream. */
-    private Rng maskRng = new Rng(0);
-    private Object[] maskBuffers;
-    private double[] maskP;
-    private int[][] maskShapes;
 
     private final Map<String, TensorView> inputViews = new LinkedHashMap<>(); // declaration order, for messages
     private final Map<String, TensorView> paramViews = new LinkedHashMap<>();
@@ -71,10 +62,6 @@ public abstract class CompiledTrainer implements Trainer {
      * clear it themselves) and by a change of batch.
      */
     protected boolean evaluated;
-    /** The class-index inputs as arrays, so that checking them before a step allocates nothing: buffer, elements per example (or in all), classes. */
-    private final Object[] labelBuffers;
-    private final int[] labelSizes, labelClasses;
-    private final boolean[] labelHasBatch;
 
     /**
      * Allocates and binds every buffer for batches of up to {@code maxBatch} and initializes the
@@ -142,13 +129,16 @@ public abstract class CompiledTrainer implements Trainer {
             labelClasses[k] = c.classes();
         }
         evalLossView = new TensorView(this, scalar, buffers[index(storage, "evalLoss", "")]);
+        minBatch = signature.minBatch();
+        accumulatorBuffers = signature.states().stream().filter(Signature.State::accumulator)
+                .map(st -> stateViews.get(st.tensor().name()).buffer()).toArray();
+        collectMasks();
         initialize(seed);
         Workers.prepare(); // the kernels' classes set up (and their warm-up started) now, not in the first step
-        // What a step calls here runs once now, changing nothing: its classes are resolved and its
-        // arrays built before the first step, which must allocate nothing.
+        // What a step calls here runs once now, changing nothing: its classes are resolved before the
+        // first step, which must allocate nothing.
         checkClassIndices();
         clearAccumulators();
-        if (!masks.isEmpty()) collectMasks();
     }
 
     /** Every buffer's length at this trainer's maximum batch, refusing what no array or heap holds. */
@@ -220,19 +210,6 @@ public abstract class CompiledTrainer implements Trainer {
         maskRng = new Rng(seed ^ 0x6A09E667F3BCC909L);
     }
 
-    /** Draws every dropout mask for the current batch: 0 with probability p, else 1/(1-p). Called by step(); allocates nothing. */
-    protected final void refreshMasks() {
-        if (maskBuffers == null) collectMasks();
-        for (int k = 0; k < maskBuffers.length; k++) {
-            double p = maskP[k], keep = 1 / (1 - p);
-            int n = 1;
-            for (int d : maskShapes[k]) n *= d == TensorInfo.BATCH ? batch : d;
-            Object buffer = maskBuffers[k];
-            if (buffer instanceof float[] f) for (int i = 0; i < n; i++) f[i] = maskRng.nextDouble() < p ? 0 : (float) keep;
-            else for (int i = 0; i < n; i++) ((double[]) buffer)[i] = maskRng.nextDouble() < p ? 0 : keep;
-        }
-    }
-
     /** The masks as arrays, so that refreshing them needs no iterator or boxing. */
     private void collectMasks() {
         Object[] buffers = new Object[masks.size()];
@@ -249,49 +226,24 @@ public abstract class CompiledTrainer implements Trainer {
         maskBuffers = buffers;
     }
 
+    @Override
+    final RuntimeException batchTooSmall() {
+        return new dev.gradc.runtime.DataException(modelName + ": batch normalization needs more than one value per channel while "
+                + "training, and this step's batch is " + batch + " (at least " + minBatch + " examples a step); "
+                + "outputs and evaluateLoss() take any batch, as they use the running statistics");
+    }
+
     /**
      * Refuses labels that are not class indices, before a step or evaluation reads them: a label of
-     * 7 for 3 classes would make cross-entropy silently wrong. Allocates nothing unless it throws.
+     * 7 for 3 classes would make cross-entropy silently wrong.
      */
-    /** What a training step checks first: its batch (batch normalization needs two examples) and its labels. */
-    protected final void checkTraining() {
-        if (batch < signature.minBatch()) {
-            throw new dev.gradc.runtime.DataException(modelName + ": batch normalization needs more than one value per channel while "
-                    + "training, and this step's batch is " + batch + " (at least " + signature.minBatch() + " examples a step); "
-                    + "outputs and evaluateLoss() take any batch, as they use the running statistics");
-        }
-        checkClassIndices();
-    }
-
-    /** Throws if a class-index input holds a value that is not a class of its model (before a step reads it). */
-    protected final void checkClassIndices() {
-        for (int k = 0; k < labelBuffers.length; k++) {
-            int n = labelSizes[k] * (labelHasBatch[k] ? batch : 1), classes = labelClasses[k];
-            Object buffer = labelBuffers[k];
-            for (int i = 0; i < n; i++) {
-                double label = buffer instanceof float[] f ? f[i] : ((double[]) buffer)[i];
-                if (!(label >= 0 && label < classes && label == Math.rint(label))) badLabel(signature.classIndices().get(k), i, label, labelSizes[k]);
-            }
-        }
-    }
-
-    private void badLabel(Signature.ClassIndex c, int i, double label, int perRow) {
-        throw new dev.gradc.runtime.DataException(String.format(java.util.Locale.ROOT,
+    @Override
+    final RuntimeException notAClassIndex(int k, int i, double label) {
+        Signature.ClassIndex c = signature.classIndices().get(k);
+        return new dev.gradc.runtime.DataException(String.format(java.util.Locale.ROOT,
                 "%s: input '%s' holds %s at row %d (element %d), which is not a class index: expected an integer from 0 to %d (%d classes)",
                 modelName, c.input(), label == Math.rint(label) && Math.abs(label) < 1e15 ? Long.toString((long) label) : Double.toString(label),
-                i / perRow, i, c.classes() - 1, c.classes()));
-    }
-
-    /** Zeroes the gradient sums after update(); allocates nothing once warmed up. */
-    protected final void clearAccumulators() {
-        if (accumulatorBuffers == null) {
-            accumulatorBuffers = signature.states().stream().filter(Signature.State::accumulator)
-                    .map(st -> stateViews.get(st.tensor().name()).buffer()).toArray();
-        }
-        for (Object b : accumulatorBuffers) {
-            if (b instanceof float[] f) java.util.Arrays.fill(f, 0);
-            else java.util.Arrays.fill((double[]) b, 0);
-        }
+                i / labelSizes[k], i, c.classes() - 1, c.classes()));
     }
 
     /** A model without parameters to train has nothing to accumulate: its loss is computed as by step(). */

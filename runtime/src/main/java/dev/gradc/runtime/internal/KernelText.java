@@ -1,9 +1,11 @@
 package dev.gradc.runtime.internal;
 
 /**
- * The kernels' messages, kept out of {@link MatMul}, {@link Workers} and {@link VectorMatMul}: when
- * C2 first compiles a method of a class it interns every string constant of that class, on the thread
- * that asked for the compilation, which may be a trainer's stepping thread; a class without string
+ * The texts of the classes a training step runs, kept out of them ({@link MatMul}, {@link Workers},
+ * {@link VectorMatMul}, {@link Rng}; {@link StepSupport}'s are its subclass's): when a thread first
+ * asks for a C2 compilation of a method, HotSpot creates every string constant of the method's class
+ * (a literal, a concatenation's recipe) on that thread, and for these classes that thread may be a
+ * trainer's stepping thread (56 bytes in a step, for Workers' thread name). A class without string
  * constants allocates nothing then.
  */
 final class KernelText {
@@ -28,6 +30,18 @@ final class KernelText {
 
     static String warmUpFailed(Throwable e) {
         return "warm-up failed: " + e;
+    }
+
+    static String workerName(int share) {
+        return "gradc-worker-" + share;
+    }
+
+    static IllegalArgumentException generatorState(int length) {
+        return new IllegalArgumentException("a generator's state is 4 numbers, got " + length);
+    }
+
+    static IllegalArgumentException nonPositiveBound(int bound) {
+        return new IllegalArgumentException("bound must be positive: " + bound);
     }
 
     static IllegalArgumentException poolSize(int threads) {

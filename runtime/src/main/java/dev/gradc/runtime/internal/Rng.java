@@ -34,7 +34,7 @@ public final class Rng {
      * @throws IllegalArgumentException if it is not four numbers
      */
     public void restoreState(double[] saved) {
-        if (saved.length != 4) throw new IllegalArgumentException("a generator's state is 4 numbers, got " + saved.length);
+        if (saved.length != 4) throw KernelText.generatorState(saved.length);
         state = ((long) saved[0] << 32) | (long) saved[1];
         hasSpare = saved[2] != 0;
         spareGaussian = saved[3];
@@ -80,7 +80,7 @@ public final class Rng {
      * @throws IllegalArgumentException if {@code bound} is not positive
      */
     public int nextInt(int bound) {
-        if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
+        if (bound <= 0) throw KernelText.nonPositiveBound(bound);
         return (int) ((nextLong() >>> 33) % bound);
     }
 

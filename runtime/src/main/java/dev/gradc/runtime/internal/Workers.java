@@ -66,7 +66,7 @@ public final class Workers implements AutoCloseable {
         helpers = new Thread[threads - 1];
         for (int i = 0; i < helpers.length; i++) {
             int share = i + 1;
-            helpers[i] = new Thread(() -> work(share), "gradc-worker-" + share);
+            helpers[i] = new Thread(() -> work(share), KernelText.workerName(share));
             helpers[i].setDaemon(true);
             helpers[i].start();
         }

@@ -19,7 +19,7 @@ class MatMulTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void vectorKernelsGiveThePlainPathsBitsInEveryOrientationAndEpilogue(String name, int[] s) {
-        assertTrue(MatMul.VECTOR, "tests run with --add-modules jdk.incubator.vector");
+        assertTrue(VectorPath.ON, "tests run with --add-modules jdk.incubator.vector");
         KernelCheck.againstPlain(s[0], s[1], s[2]);
     }
 
