@@ -22,13 +22,14 @@ final class KernelChoice {
     private KernelChoice() {}
 
     /**
-     * Runs estimated below this many multiply-adds (of their products) train on plain Java. Measured
-     * on AMD EPYC Zen 4, 2 cores, whole processes, Vector API against plain Java: moons' 100 steps
-     * (9 million) 1.0-1.3 s against 0.8 s wall, its 10,000 steps (0.9 billion) 3.8 against 1.9 s;
-     * the batch-normalization sample (0.45 billion) 3.6 against 1.7 s; the spirals sample (2.0
-     * billion) 3.6 against 2.1 s; the deep sample (3.5 billion) 3.0 against 3.3 s.
+     * Runs estimated below this many multiply-adds (of their products) train on plain Java. Whole
+     * processes, plain Java against the Vector API, AMD EPYC Zen 5, 2 cores: the spirals sample (2.0
+     * billion) 1.9 against 3.4 s wall; the deep sample (3.5 billion) 1.8 against 3.3 s, at 60 epochs
+     * (10.5 billion) 3.3 against 3.4, at 160 (28 billion) 7.3 against 4.1. The plain products run at
+     * about 11 GFLOP/s there, the vectors' several times faster once a warm-up of 1.5-2 s has
+     * compiled them.
      */
-    static final long PLAIN_BELOW = 3_000_000_000L;
+    static final long PLAIN_BELOW = 10_000_000_000L;
 
     private static boolean free(boolean float64) {
         return Main.ownsJvm && !float64 && System.getProperty("gradc.vector") == null;

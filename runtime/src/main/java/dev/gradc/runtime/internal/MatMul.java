@@ -121,31 +121,56 @@ public final class MatMul {
     }
 
     /**
-     * The plain-Java float path: i-k-j for an untransposed B (the inner loop an axpy over C's row),
-     * a dot product per element otherwise; the summation order of every element is the one the class
-     * comment states.
+     * The plain-Java float path: C in blocks of 4 x 4 held in sixteen locals while p runs over k, so
+     * that each load of A or B serves four products and sixteen fma chains are in flight rather than
+     * one (2.5-7x the speed of one element at a time, AMD Zen 5); the rows and columns past the last
+     * whole block one element at a time. Every element is the fma chain over k in ascending order from
+     * +0 that the class comment states, whichever way it is computed.
      */
     static void plain(float[] c, int co, float[] a, int ao, boolean ta, float[] b, int bo, boolean tb, int m, int n, int k,
                       float[] bias, int qo, boolean relu, int r0, int r1, int c0, int c1) {
-        int ai = ta ? 1 : k, ap = ta ? m : 1;
+        int ai = ta ? 1 : k, ap = ta ? m : 1; // A(i, p) = a[ao + i*ai + p*ap]
+        int bj = tb ? k : 1, bp = tb ? 1 : n; // B(p, j) = b[bo + p*bp + j*bj]
+        int rb = r0 + (r1 - r0) / 4 * 4, cb = c0 + (c1 - c0) / 4 * 4;
+        for (int i = r0; i < rb; i += 4) {
+            for (int j = c0; j < cb; j += 4) block(c, co + i * n + j, n, a, ao + i * ai, ai, ap, b, bo + j * bj, bj, bp, k);
+        }
+        elements(c, co, n, a, ao, ai, ap, b, bo, bj, bp, k, r0, rb, cb, c1);
+        elements(c, co, n, a, ao, ai, ap, b, bo, bj, bp, k, rb, r1, c0, c1);
+        if (bias != null || relu) epilogue(c, co, n, bias, qo, relu, r0, r1, c0, c1);
+    }
+
+    /** One 4 x 4 block of C at {@code cx} (rows n apart) from A's four rows at {@code ax} and B's four columns at {@code bx}. */
+    private static void block(float[] c, int cx, int n, float[] a, int ax, int ai, int ap, float[] b, int bx, int bj, int bp, int k) {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int p = 0; p < k; p++, ax += ap, bx += bp) {
+            float a0 = a[ax], a1 = a[ax + ai], a2 = a[ax + 2 * ai], a3 = a[ax + 3 * ai];
+            float b0 = b[bx], b1 = b[bx + bj], b2 = b[bx + 2 * bj], b3 = b[bx + 3 * bj];
+            c00 = fma(a0, b0, c00); c01 = fma(a0, b1, c01); c02 = fma(a0, b2, c02); c03 = fma(a0, b3, c03);
+            c10 = fma(a1, b0, c10); c11 = fma(a1, b1, c11); c12 = fma(a1, b2, c12); c13 = fma(a1, b3, c13);
+            c20 = fma(a2, b0, c20); c21 = fma(a2, b1, c21); c22 = fma(a2, b2, c22); c23 = fma(a2, b3, c23);
+            c30 = fma(a3, b0, c30); c31 = fma(a3, b1, c31); c32 = fma(a3, b2, c32); c33 = fma(a3, b3, c33);
+        }
+        c[cx] = c00; c[cx + 1] = c01; c[cx + 2] = c02; c[cx + 3] = c03;
+        cx += n;
+        c[cx] = c10; c[cx + 1] = c11; c[cx + 2] = c12; c[cx + 3] = c13;
+        cx += n;
+        c[cx] = c20; c[cx + 1] = c21; c[cx + 2] = c22; c[cx + 3] = c23;
+        cx += n;
+        c[cx] = c30; c[cx + 1] = c31; c[cx + 2] = c32; c[cx + 3] = c33;
+    }
+
+    /** Rows {@code [r0, r1)} x columns {@code [c0, c1)} of C one element at a time. */
+    private static void elements(float[] c, int co, int n, float[] a, int ao, int ai, int ap, float[] b, int bo, int bj, int bp, int k,
+                                 int r0, int r1, int c0, int c1) {
         for (int i = r0; i < r1; i++) {
-            int ci = co + i * n;
-            if (tb) {
-                for (int j = c0; j < c1; j++) {
-                    float s = 0;
-                    for (int p = 0, ax = ao + i * ai, bx = bo + j * k; p < k; p++, ax += ap) s = fma(a[ax], b[bx + p], s);
-                    c[ci + j] = s;
-                }
-            } else {
-                Arrays.fill(c, ci + c0, ci + c1, 0f);
-                for (int p = 0; p < k; p++) {
-                    float av = a[ao + i * ai + p * ap];
-                    int bp = bo + p * n;
-                    for (int j = c0; j < c1; j++) c[ci + j] = fma(av, b[bp + j], c[ci + j]);
-                }
+            for (int j = c0; j < c1; j++) {
+                float s = 0;
+                for (int p = 0, ax = ao + i * ai, bx = bo + j * bj; p < k; p++, ax += ap, bx += bp) s = fma(a[ax], b[bx], s);
+                c[co + i * n + j] = s;
             }
         }
-        if (bias != null || relu) epilogue(c, co, n, bias, qo, relu, r0, r1, c0, c1);
     }
 
     /** {@code c = act(c + bias)} over the region, with the epilogue's exact operations. */

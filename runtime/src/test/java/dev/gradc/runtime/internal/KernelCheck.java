@@ -50,7 +50,8 @@ final class KernelCheck {
     /**
      * Every orientation, offset operands and every epilogue: the vector kernels (called directly, ready
      * or not) give exactly the plain path's bits, leave C outside the region alone, stay within
-     * {@code 1e-5 * k} of a double-precision product, and so does a product computed in four regions.
+     * {@code 1e-5 * k} of a double-precision product, and so does a product computed in four regions,
+     * by either path.
      */
     static void againstPlain(int m, int n, int k) {
         SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k);
@@ -64,10 +65,12 @@ final class KernelCheck {
                 boolean relu = e >= 2;
                 String at = name(new int[] {m, n, k}) + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " epilogue " + e;
                 float[] vector = new float[m * n + 4], plain = new float[m * n + 4], regions = new float[m * n + 4];
+                float[] plainRegions = new float[m * n + 4];
                 Arrays.fill(vector, Float.NaN); // C is overwritten, never read
                 vector[0] = vector[1] = vector[m * n + 2] = vector[m * n + 3] = 7f;
                 plain[0] = plain[1] = plain[m * n + 2] = plain[m * n + 3] = 7f;
                 regions[0] = regions[1] = regions[m * n + 2] = regions[m * n + 3] = 7f;
+                plainRegions[0] = plainRegions[1] = plainRegions[m * n + 2] = plainRegions[m * n + 3] = 7f;
                 VectorMatMul.multiply(vector, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, 0, m, 0, n);
                 MatMul.plain(plain, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, 0, m, 0, n);
                 int rm = m / 3, cm = n / 2;
@@ -75,7 +78,12 @@ final class KernelCheck {
                 VectorMatMul.multiply(regions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, rm, m, 0, cm);
                 VectorMatMul.multiply(regions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, 0, m / 2, cm, n);
                 VectorMatMul.multiply(regions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, m / 2, m, cm, n);
+                MatMul.plain(plainRegions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, 0, rm, 0, cm);
+                MatMul.plain(plainRegions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, rm, m, 0, cm);
+                MatMul.plain(plainRegions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, 0, m / 2, cm, n);
+                MatMul.plain(plainRegions, 2, a, 3, ta, b, 5, tb, m, n, k, q, 1, relu, m / 2, m, cm, n);
                 assertArrayEquals(plain, vector, "vector against plain, " + at);
+                assertArrayEquals(plain, plainRegions, "plain in four regions against one, " + at);
                 assertArrayEquals(plain, regions, "four regions against one, " + at);
                 for (int i = 0; i < m * n; i++) {
                     double x = expected[i] + (q != null ? q[1 + i % n] : 0);
