@@ -228,8 +228,12 @@ final class TrainCommand implements Callable<Integer> {
         String test = r.test() == null ? "" : String.format(Locale.ROOT, "; test loss %.6f, %s", r.test().loss(), r.test());
         out.printf(Locale.ROOT, "after %d steps, on the whole sets without dropout: training loss %.6f, training %s%s%n", total,
                 r.train().loss(), r.train(), test);
+        if (r.steps() == 0) { // a resumed run that had reached its last step: no batch to report a loss of
+            out.println("no steps run");
+            return;
+        }
         out.printf(Locale.ROOT, "last batch loss %.6f; %d steps run, %.1f ms in step(), %.1f µs per step%n", r.loss(), r.steps(),
-                r.nanos() / 1e6, r.steps() == 0 ? 0.0 : r.nanos() / 1e3 / r.steps());
+                r.nanos() / 1e6, r.nanos() / 1e3 / r.steps());
     }
 
     private void writeHistory(Training.Result r, PrintWriter out) {

@@ -166,6 +166,11 @@ class ResumeTest {
         CliTest.Run longer = ok("train", m.toString(), "--resume", ck.toString(), "--steps", "6", "--batch", "10",
                 "--save", tmp.resolve("o.npz").toString());
         assertTrue(longer.out().contains("resuming from " + ck + " at step 4/6"), longer.out());
+        // Resumed at its last step, a run trains no more and says so, rather than a last batch's loss of 0.
+        CliTest.Run done = ok("train", m.toString(), "--resume", ck.toString(), "--steps", "6", "--batch", "10",
+                "--save", tmp.resolve("d.npz").toString());
+        assertTrue(done.out().contains("at step 6/6") && done.out().contains("\nno steps run\n"), done.out());
+        assertFalse(done.out().contains("last batch loss"), done.out());
     }
 
     /**
