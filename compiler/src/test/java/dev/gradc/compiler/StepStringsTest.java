@@ -81,7 +81,30 @@ class StepStringsTest {
         List<String> found = new ArrayList<>();
         for (String name : reached) found.addAll(strings(read(name), Set.of("<clinit>")));
         assertEquals(List.of(), found, "string constants outside static initializers in the classes a step reaches, " + reached);
+        // The JDK's classes keep their string constants; a step calls only these, which the JVM's start,
+        // the compiler or the warm-up threads have long asked C2 to compile (AtomicReferenceArray was
+        // seen to cost a step 104 bytes).
+        Set<String> jdk = new TreeSet<>();
+        for (String name : reached) {
+            ClassNode c = read(name);
+            for (MethodNode m : c.methods) {
+                if (m.name.equals("<clinit>")) continue;
+                for (AbstractInsnNode insn : m.instructions) {
+                    if (insn instanceof MethodInsnNode call && !call.owner.startsWith(RUNTIME) && !call.owner.startsWith("[")) jdk.add(call.owner);
+                }
+            }
+        }
+        assertEquals(STEP_JDK, jdk, "the JDK classes the classes a step reaches call");
     }
+
+    /**
+     * Arithmetic and copies (Math, Float, System, Arrays), the Vector API, the pool's parking and
+     * counting (Workers), the current thread (VectorMatMul.inUse), and the warm-up's allocation counter.
+     */
+    private static final Set<String> STEP_JDK = new TreeSet<>(List.of("com/sun/management/ThreadMXBean", "java/lang/Float", "java/lang/Math",
+            "java/lang/Object", "java/lang/System", "java/lang/Thread", "java/lang/management/ManagementFactory", "java/util/Arrays",
+            "java/util/concurrent/atomic/AtomicInteger", "java/util/concurrent/locks/LockSupport", "jdk/incubator/vector/FloatVector",
+            "jdk/incubator/vector/IntVector", "jdk/incubator/vector/VectorSpecies"));
 
     /**
      * The methods of a generated class that its training entry points run: step, accumulate and update

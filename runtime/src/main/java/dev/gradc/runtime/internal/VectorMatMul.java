@@ -2,7 +2,6 @@ package dev.gradc.runtime.internal;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -102,20 +101,35 @@ final class VectorMatMul {
         final int[] gather = new int[L], gatherA = new int[L];
     }
 
-    private static final AtomicReferenceArray<Scratch> POOL = new AtomicReferenceArray<>(64);
+    /**
+     * The scratch blocks not in use, taken and returned under its lock. Not an AtomicReferenceArray:
+     * a class of the JDK with string constants ("[]", "Not array type"), which the thread that first
+     * asks for a C2 compilation of one of its methods creates, and that was seen to be a trainer's
+     * stepping thread (48 + 56 bytes in one step; see KernelText). An uncontended lock allocates
+     * nothing; a contended one inflates into a monitor outside the Java heap.
+     */
+    private static final Scratch[] POOL = new Scratch[64];
 
-    /** A scratch block from the pool; an unconditional swap per slot, so that contention adds no branch the warm-up never took. */
+    /** A scratch block from the pool; every slot up to a full one is emptied, so that contention adds no branch the warm-up never took. */
     static Scratch acquire() {
-        for (int i = 0; i < POOL.length(); i++) {
-            Scratch s = POOL.getAndSet(i, null);
-            if (s != null) return s;
+        synchronized (POOL) {
+            for (int i = 0; i < POOL.length; i++) {
+                Scratch s = POOL[i];
+                POOL[i] = null;
+                if (s != null) return s;
+            }
         }
         return new Scratch(); // more threads at once than ever before: the pool grows by one when it is returned
     }
 
     static void release(Scratch s) {
-        for (int i = 0; i < POOL.length(); i++) {
-            if (POOL.compareAndSet(i, null, s)) return;
+        synchronized (POOL) {
+            for (int i = 0; i < POOL.length; i++) {
+                if (POOL[i] == null) {
+                    POOL[i] = s;
+                    return;
+                }
+            }
         }
     }
 
