@@ -26,13 +26,12 @@ class ZeroAllocationTest {
     }
 
     static long allocatedBytesOf(Runnable work) {
-        ThreadMXBean threads = THREADS;
         long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
-        long calibration = threads.getThreadAllocatedBytes(id) - before; // what asking costs, usually 0
-        before = threads.getThreadAllocatedBytes(id);
+        long before = THREADS.getThreadAllocatedBytes(id);
+        long calibration = THREADS.getThreadAllocatedBytes(id) - before; // what asking costs, usually 0
+        before = THREADS.getThreadAllocatedBytes(id);
         work.run();
-        return threads.getThreadAllocatedBytes(id) - before - calibration;
+        return THREADS.getThreadAllocatedBytes(id) - before - calibration;
     }
 
     static void assertStepsAllocateNothing(Trainer t) {
