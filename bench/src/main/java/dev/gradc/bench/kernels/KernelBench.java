@@ -1,10 +1,10 @@
 package dev.gradc.bench.kernels;
 
+import dev.gradc.bench.FmaPeakBenchmark;
 import dev.gradc.bench.Workload;
 import dev.gradc.compiler.ir.Graph;
 import dev.gradc.compiler.ir.Node;
 import dev.gradc.compiler.ops.MatMul;
-import dev.gradc.runtime.internal.FmaPeak;
 import dev.gradc.runtime.internal.Workers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * The matrix kernels alone: every product of the workloads' training steps (their own shapes and
  * orientations, read from the compiled graphs), each as {@code Workers.multiply} on one thread,
- * with the core's FMA peak ({@link FmaPeak}) measured between them in the same run. Prints GFLOP/s
+ * with the core's FMA peak ({@link FmaPeakBenchmark}) measured between them in the same run. Prints GFLOP/s
  * (a multiply-add is two FLOPs) and the fraction of that peak, medians over rounds.
  *
  * <pre>
@@ -62,9 +62,9 @@ public final class KernelBench {
         while (!Workers.prepare()) Thread.sleep(10); // measure the Vector API kernels, not the plain path before them
         System.out.printf(Locale.ROOT, "kernels ready after %.1f s: %s%n", (System.nanoTime() - start) / 1e9,
                 dev.gradc.runtime.internal.MatMul.implementation());
-        System.out.println("FMA peak probe: " + FmaPeak.describe() + "; java " + System.getProperty("java.version") + "; "
+        System.out.println("FMA peak probe: " + FmaPeakBenchmark.describe() + "; java " + System.getProperty("java.version") + "; "
                 + cpuName());
-        FmaPeak.gflops(200); // compiles the probe
+        FmaPeakBenchmark.gflops(200); // compiles the probe
 
         double[][] rates = new double[shapes.size()][rounds];
         double[] peaks = new double[rounds];
@@ -72,7 +72,7 @@ public final class KernelBench {
         Bench[] benches = shapes.stream().map(s -> new Bench(s, pool)).toArray(Bench[]::new);
         for (Bench b : benches) b.run(millis / 3); // warm every shape before the first round
         for (int r = 0; r < rounds; r++) {
-            peaks[r] = FmaPeak.gflops(millis);
+            peaks[r] = FmaPeakBenchmark.gflops(millis);
             for (int s = 0; s < benches.length; s++) rates[s][r] = benches[s].run(millis);
         }
         double peak = median(peaks);
