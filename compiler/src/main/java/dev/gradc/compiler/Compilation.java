@@ -6,6 +6,7 @@ import dev.gradc.compiler.ops.MatMul;
 import dev.gradc.dsl.Model;
 import dev.gradc.runtime.Trainer;
 import dev.gradc.runtime.internal.CompiledTrainer;
+import dev.gradc.runtime.internal.VectorPath;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 import dev.gradc.compiler.plan.Plan;
@@ -58,6 +59,21 @@ public record Compilation(
                     throw new IllegalStateException(e);
                 }
             });
+        }
+    }
+
+    /**
+     * Starts the Vector API companion's warm-up now, where this JVM takes that path (its first trainer
+     * would start it otherwise): a caller with other work before its first trainer, reading the data,
+     * overlaps the two.
+     */
+    public void startWarmUp() {
+        String companion = className + "$Vector";
+        if (!classFiles.containsKey(companion) || !VectorPath.ON) return;
+        try {
+            Class.forName(companion, true, load().getClassLoader()); // its initializer starts the warm-up
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -58,4 +58,17 @@ class VectorKernelsTest {
         }
         assertArrayEquals(s.output("out").toFloatArray(), v.output("out").toFloatArray());
     }
+
+    @org.junit.jupiter.api.Test
+    void startWarmUpWarmsTheCompanionBeforeAnyTrainer() throws Exception {
+        // Its own model text, so that no other test's trainer has loaded (and warmed) these classes.
+        Source source = new Source("W.grad", model("tanh").replace("class V", "class W"));
+        Compilation c = Compiler.compile(source, Compiler.Options.DEFAULT.withDtype(DType.FLOAT32));
+        Class<?> companion = Class.forName(c.className() + "$Vector", false, c.load().getClassLoader());
+        c.startWarmUp();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!companion.getField("READY").getBoolean(null) && System.nanoTime() < deadline) Thread.sleep(5);
+        assertTrue(companion.getField("READY").getBoolean(null), "the warm-up never finished without a trainer");
+        Compiler.compile(source, Compiler.Options.DEFAULT).startWarmUp(); // float64: no companion, nothing to start
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gradc.compiler.cli;
 
+import dev.gradc.compiler.Compilation;
 import dev.gradc.runtime.internal.MatMul;
 import dev.gradc.runtime.internal.VectorPath;
 import java.util.Locale;
@@ -45,6 +46,14 @@ final class KernelChoice {
         Thread start = new Thread(data.synthetic() ? MatMul::warmUpPlain : VectorPath::startWarmUp, "gradc-warmup-start");
         start.setDaemon(true);
         start.start();
+    }
+
+    /**
+     * After compiling, before reading the data: a run over data read from files starts its element-wise
+     * kernels' Vector API warm-up, so that it too runs beside the reading.
+     */
+    static void afterCompile(boolean float64, DataOptions data, Compilation c) {
+        if (free(float64) && !data.synthetic()) c.startWarmUp();
     }
 
     /**

@@ -126,6 +126,7 @@ final class TrainCommand implements Callable<Integer> {
         long compileStart = System.nanoTime();
         Compilation c = ModelFiles.compile(model, float64, null, spec.commandLine().getErr());
         double compileMs = (System.nanoTime() - compileStart) / 1e6;
+        KernelChoice.afterCompile(float64, data, c);
         LabelRule labelRule = LabelRule.of(c, data.regression());
         Main.Console console = Main.console();
         data.precision = float64 ? DType.FLOAT64 : DType.FLOAT32;
