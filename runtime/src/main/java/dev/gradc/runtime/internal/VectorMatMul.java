@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API float path of {@link MatMul}, BLIS-style: a register tile of accumulators (A
  * broadcast, B read as vectors along a row), B packed into strips as wide as the tile, k in blocks
- * whose packed strip fills two thirds of L1, column blocks whose packed B fits half of L2.
+ * whose packed strip fills two thirds of L1, column blocks whose packed B fits half of L2 (or 1 MiB).
  *
  * <p><b>The tile comes from the hardware.</b> With 512-bit vectors (AVX-512: 32 registers) it is 6
  * rows x 4 vectors: 24 accumulators, 4 B vectors and a broadcast in 29 registers; otherwise (AVX2,
@@ -52,8 +52,14 @@ final class VectorMatMul {
      * 5-10% faster than 96, and 160 or 192 slower).
      */
     static final int KC = clamp(CacheSizes.L1 * 2 / 3 / (NR * Float.BYTES) / 8 * 8, 32, 512);
-    /** Columns per block: its packed B (KC x NC) fills about half of L2. */
-    static final int NC = clamp(CacheSizes.L2 / 2 / (KC * Float.BYTES) / NR * NR, 2 * NR, 8192);
+    /**
+     * Columns per block: its packed B (KC x NC) fills about half of L2, or 1 MiB where L2 is smaller:
+     * a block larger than L2 still streams from L3 a strip at a time (each strip then serves a whole
+     * block of A from L1), while narrower blocks repack A once per block, for a transposed A a
+     * scalar transpose. On AMD Zen 1 (512 KiB L2) blocks of 192 columns ran W4's 1024x1024x256 TN
+     * product at 70-71% of the FMA peak, blocks of 768 at 76-78%.
+     */
+    static final int NC = clamp(Math.max(CacheSizes.L2 / 2, 1 << 20) / (KC * Float.BYTES) / NR * NR, 2 * NR, 8192);
     /** Rows per block of a packed transposed A (MC x KC): a quarter of L2. */
     static final int MC = clamp(CacheSizes.L2 / 4 / (KC * Float.BYTES) / MR * MR, 4 * MR, 4096);
     /**
