@@ -5,6 +5,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,30 +49,36 @@ public final class Idx {
      * @throws DataException if the files are damaged or do not match
      */
     public static Dataset read(Path images, Path labels, DType precision) throws IOException {
-        Array x = readArray(images);
-        Array y = readArray(labels);
+        Array x = readArray(images, precision);
+        Array y = readArray(labels, null);
         if (y.dims.length != 1) throw new DataException(labels + ": expected a label file (rank 1), found rank " + y.dims.length);
         if (x.dims[0] != y.dims[0]) {
             throw new DataException(images + " holds " + x.dims[0] + " images but " + labels + " holds " + y.dims[0] + " labels");
         }
-        int n = x.dims[0], features = x.bytes.length / Math.max(n, 1);
-        double[] scaled = new double[256], ys = new double[n];
-        for (int b = 0; b < 256; b++) scaled[b] = b / 255.0;
+        int n = x.dims[0], features = x.length / Math.max(n, 1);
+        double[] ys = new double[n];
         for (int i = 0; i < n; i++) ys[i] = y.bytes[i] & 0xFF;
         String name = images.getFileName().toString().replaceFirst("(-images)?[-.]idx\\d-ubyte(\\.gz)?$", "");
-        if (precision == DType.FLOAT32) {
-            float[] xs = new float[x.bytes.length];
-            for (int i = 0; i < xs.length; i++) xs[i] = (float) scaled[x.bytes[i] & 0xFF];
-            return Dataset.ofFloats(name, n, features, xs, ys);
-        }
-        double[] xs = new double[x.bytes.length];
-        for (int i = 0; i < xs.length; i++) xs[i] = scaled[x.bytes[i] & 0xFF];
-        return new Dataset(name, n, features, xs, ys);
+        return x.floats != null ? Dataset.ofFloats(name, n, features, x.floats, ys) : new Dataset(name, n, features, x.doubles, ys);
     }
 
-    private record Array(int[] dims, byte[] bytes) {}
+    /** Byte values scaled to [0, 1]. */
+    private static final double[] SCALED = new double[256];
 
-    private static Array readArray(Path file) throws IOException {
+    static {
+        for (int b = 0; b < 256; b++) SCALED[b] = b / 255.0;
+    }
+
+    /** An IDX file's dimensions and values: its bytes, or the bytes scaled into floats or doubles. */
+    private record Array(int[] dims, int length, byte[] bytes, float[] floats, double[] doubles) {}
+
+    /**
+     * Reads an IDX file of unsigned bytes: the bytes themselves ({@code scaledTo} null), or scaled to
+     * [0, 1] as floats or doubles. Scaled values are decoded a chunk at a time, so that the file's
+     * bytes are never all held beside them (Fashion-MNIST's training images: 47 MB of bytes beside
+     * 188 MB of floats), wherever the data's length is known before reading it.
+     */
+    private static Array readArray(Path file, DType scaledTo) throws IOException {
         long fileSize = Files.size(file);
         boolean gzipped = isGzip(file);
         try (DataInputStream in = new DataInputStream(open(file, gzipped))) {
@@ -95,20 +104,61 @@ public final class Idx {
             }
             if (size > Integer.MAX_VALUE - 8) throw new DataException(file + ": " + dimsText(dims) + " are more values than this reader holds");
             // The header is only a claim: an uncompressed file must hold exactly that much data, which
-            // is checked before allocating; a gzipped one is read as it arrives and may fall short.
+            // is checked before allocating; a gzipped one too where gzip's trailer (the uncompressed
+            // length, mod 2^32) agrees, else it is read as it arrives and may fall short.
             long header = 4 + 4L * dims.length;
             if (!gzipped && fileSize - header != size) {
                 throw new DataException(file + ": expected " + size + " bytes of data, found " + Math.max(0, fileSize - header));
             }
-            byte[] bytes = gzipped ? readGrowing(in, (int) size) : new byte[(int) size];
-            int read = gzipped ? bytes.length : in.readNBytes(bytes, 0, bytes.length);
-            if (read != size) {
-                throw new DataException(file + ": expected " + size + " bytes of data, found " + read);
+            boolean known = !gzipped || gzipLength(file, fileSize) == ((header + size) & 0xFFFFFFFFL);
+            int n = (int) size;
+            Array out;
+            if (scaledTo != null && known) {
+                out = scaledTo == DType.FLOAT32 ? new Array(dims, n, null, new float[n], null) : new Array(dims, n, null, null, new double[n]);
+                byte[] chunk = new byte[1 << 16];
+                for (int done = 0; done < n; ) {
+                    int got = in.read(chunk, 0, Math.min(chunk.length, n - done));
+                    if (got < 0) throw new DataException(file + ": expected " + size + " bytes of data, found " + done);
+                    if (out.floats != null) {
+                        for (int i = 0; i < got; i++) out.floats[done + i] = (float) SCALED[chunk[i] & 0xFF];
+                    } else {
+                        for (int i = 0; i < got; i++) out.doubles[done + i] = SCALED[chunk[i] & 0xFF];
+                    }
+                    done += got;
+                }
+            } else {
+                byte[] bytes = gzipped ? readGrowing(in, n) : new byte[n];
+                int read = gzipped ? bytes.length : in.readNBytes(bytes, 0, bytes.length);
+                if (read != size) {
+                    throw new DataException(file + ": expected " + size + " bytes of data, found " + read);
+                }
+                out = scaled(dims, bytes, scaledTo);
             }
             if (in.read() != -1) throw new DataException(file + ": data continues after the " + size + " values the header declares");
-            return new Array(dims, bytes);
+            return out;
         } catch (ZipException | EOFException e) {
             throw new DataException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Array scaled(int[] dims, byte[] bytes, DType scaledTo) {
+        if (scaledTo == null) return new Array(dims, bytes.length, bytes, null, null);
+        if (scaledTo == DType.FLOAT32) {
+            float[] xs = new float[bytes.length];
+            for (int i = 0; i < xs.length; i++) xs[i] = (float) SCALED[bytes[i] & 0xFF];
+            return new Array(dims, xs.length, null, xs, null);
+        }
+        double[] xs = new double[bytes.length];
+        for (int i = 0; i < xs.length; i++) xs[i] = SCALED[bytes[i] & 0xFF];
+        return new Array(dims, xs.length, null, null, xs);
+    }
+
+    /** A gzip file's trailer: the uncompressed length mod 2^32 (of its last member), or -1 if too short to have one. */
+    private static long gzipLength(Path file, long fileSize) throws IOException {
+        if (fileSize < 18) return -1;
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            return ch.read(b, fileSize - 4) == 4 ? b.getInt(0) & 0xFFFFFFFFL : -1;
         }
     }
 

@@ -89,6 +89,52 @@ class IdxTest {
         assertEquals(empty + ": empty or truncated IDX header", assertThrows(DataException.class, () -> Idx.read(empty, labels)).getMessage());
     }
 
+    /**
+     * A gzipped file is decoded as it streams where gzip's trailer confirms the header's length, and
+     * otherwise read whole first (several gzip members, whose trailer is only the last one's; a header
+     * that claims more or less than the data): the same values either way, and the same errors.
+     */
+    @Test
+    void gzippedFilesGiveTheSameValuesWhetherTheirTrailerConfirmsTheLengthOrNot() throws IOException {
+        int[] pixels = new int[300];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (i * 37) % 256;
+        byte[] content = idx(new int[] {3, 10, 10}, pixels);
+        Path labels = write("three", idx(new int[] {3}, new int[] {4, 5, 6}), false);
+        Path single = write("single", content, true);
+        Path members = dir.resolve("members"); // two gzip members, split inside the data
+        Files.write(members, concat(gzip(java.util.Arrays.copyOf(content, 100)), gzip(java.util.Arrays.copyOfRange(content, 100, content.length))));
+        Path plain = write("plain", content, false);
+        for (DType precision : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Dataset expected = Idx.read(plain, labels, precision);
+            for (Path file : new Path[] {single, members}) {
+                Dataset d = Idx.read(file, labels, precision);
+                assertEquals(expected.floatFeatures(), d.floatFeatures());
+                for (int i = 0; i < 3; i++) assertArrayEquals(expected.row(i), d.row(i), file + " row " + i);
+            }
+        }
+        Path short_ = write("claimsMore", java.util.Arrays.copyOf(idx(new int[] {2, 2}, new int[] {1, 2, 3, 4}), 14), true);
+        Path two = write("two", idx(new int[] {2}, new int[] {1, 2}), false);
+        assertEquals(short_ + ": expected 4 bytes of data, found 2",
+                assertThrows(DataException.class, () -> Idx.read(short_, two, DType.FLOAT32)).getMessage());
+        Path longer = write("claimsLess", idx(new int[] {2, 1}, new int[] {1, 2, 3}), true);
+        assertEquals(longer + ": data continues after the 2 values the header declares",
+                assertThrows(DataException.class, () -> Idx.read(longer, two, DType.FLOAT32)).getMessage());
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** The real files of Debian's dataset-fashion-mnist, where installed (CI installs them). */
     @Test
     void fashionMnist() throws IOException {
