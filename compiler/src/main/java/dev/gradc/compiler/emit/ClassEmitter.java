@@ -188,10 +188,11 @@ public final class ClassEmitter {
         init.putField(vectorClass, "scratch", Type.getType("[[F"));
         init.returnValue();
         init.endMethod();
-        // Each kernel twice: at the scratch batch, whole (a large split loop: its first part), and at one
-        // row less, the middle third of a split loop (a large one: a part as far into it). A loop the warm-up never entered (the one-element tail after the whole vectors,
-        // when the scratch batch fills whole vectors) is compiled as a trap, and the trainer's first
-        // tail would send the kernel back to the interpreter, boxing vectors until it recompiles.
+        // Each kernel twice: at the scratch batch, whole (a large split loop: its first part), and at
+        // one row less, the middle third of a split loop (a large one: a part as far into it). A loop
+        // the warm-up never entered (the one-element tail after the whole vectors, when the scratch
+        // batch fills whole vectors) is compiled as a trap, and the trainer's first tail would send
+        // the kernel back to the interpreter, boxing vectors until it recompiles.
         GeneratorAdapter round = method(vw, ACC_PUBLIC, "round", "()V");
         for (int pass = 0; pass < 2; pass++) {
             int next = 0;

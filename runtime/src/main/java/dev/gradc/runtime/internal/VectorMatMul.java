@@ -587,8 +587,8 @@ final class VectorMatMul {
      * {@code cs} apart). Rows from {@code rows} on are computed from the last real row (so nothing out
      * of bounds is read) and not stored. The k-loop is written twice: for packed operands (A's steps
      * contiguous, B's strip as wide as the tile), whose indices C2 proves in bounds once before the
-     * loop, and for any steps, where it checks each of them on every step: on AMD Zen 1, whose
-     * decoder the checks saturate, the first ran a 6x2 tile at 45 GFLOP/s and the second at 36.
+     * loop, and for any steps, where it checks each of them on every step: on AMD Zen 1 the first ran
+     * a 6x2 tile at 45 GFLOP/s, the second at 36.
      */
     private static void tile6x4(float[] a, int a0, int ai, int as, int rows, float[] b, int b0, int bs,
                                 float[] cl, int cl0, int cls, float[] c, int c0, int cs, int kc) {
