@@ -55,7 +55,7 @@ public final class Idx {
         if (x.dims[0] != y.dims[0]) {
             throw new DataException(images + " holds " + x.dims[0] + " images but " + labels + " holds " + y.dims[0] + " labels");
         }
-        int n = x.dims[0], features = x.length / Math.max(n, 1);
+        int n = x.dims[0], features = x.length() / Math.max(n, 1);
         double[] ys = new double[n];
         for (int i = 0; i < n; i++) ys[i] = y.bytes[i] & 0xFF;
         String name = images.getFileName().toString().replaceFirst("(-images)?[-.]idx\\d-ubyte(\\.gz)?$", "");
@@ -70,7 +70,25 @@ public final class Idx {
     }
 
     /** An IDX file's dimensions and values: its bytes, or the bytes scaled into floats or doubles. */
-    private record Array(int[] dims, int length, byte[] bytes, float[] floats, double[] doubles) {}
+    private record Array(int[] dims, byte[] bytes, float[] floats, double[] doubles) {
+        /** Room for {@code n} values scaled to {@code precision}. */
+        static Array scaled(int[] dims, int n, DType precision) {
+            return precision == DType.FLOAT32 ? new Array(dims, null, new float[n], null) : new Array(dims, null, null, new double[n]);
+        }
+
+        int length() {
+            return bytes != null ? bytes.length : floats != null ? floats.length : doubles.length;
+        }
+
+        /** Scales {@code count} bytes of {@code src} into the values from {@code at}. */
+        void scale(byte[] src, int count, int at) {
+            if (floats != null) {
+                for (int i = 0; i < count; i++) floats[at + i] = (float) SCALED[src[i] & 0xFF];
+            } else {
+                for (int i = 0; i < count; i++) doubles[at + i] = SCALED[src[i] & 0xFF];
+            }
+        }
+    }
 
     /**
      * Reads an IDX file of unsigned bytes: the bytes themselves ({@code scaledTo} null), or scaled to
@@ -114,16 +132,12 @@ public final class Idx {
             int n = (int) size;
             Array out;
             if (scaledTo != null && known) {
-                out = scaledTo == DType.FLOAT32 ? new Array(dims, n, null, new float[n], null) : new Array(dims, n, null, null, new double[n]);
+                out = Array.scaled(dims, n, scaledTo);
                 byte[] chunk = new byte[1 << 16];
                 for (int done = 0; done < n; ) {
                     int got = in.read(chunk, 0, Math.min(chunk.length, n - done));
                     if (got < 0) throw new DataException(file + ": expected " + size + " bytes of data, found " + done);
-                    if (out.floats != null) {
-                        for (int i = 0; i < got; i++) out.floats[done + i] = (float) SCALED[chunk[i] & 0xFF];
-                    } else {
-                        for (int i = 0; i < got; i++) out.doubles[done + i] = SCALED[chunk[i] & 0xFF];
-                    }
+                    out.scale(chunk, got, done);
                     done += got;
                 }
             } else {
@@ -132,25 +146,18 @@ public final class Idx {
                 if (read != size) {
                     throw new DataException(file + ": expected " + size + " bytes of data, found " + read);
                 }
-                out = scaled(dims, bytes, scaledTo);
+                if (scaledTo == null) {
+                    out = new Array(dims, bytes, null, null);
+                } else {
+                    out = Array.scaled(dims, n, scaledTo);
+                    out.scale(bytes, n, 0);
+                }
             }
             if (in.read() != -1) throw new DataException(file + ": data continues after the " + size + " values the header declares");
             return out;
         } catch (ZipException | EOFException e) {
             throw new DataException(file + ": corrupt gzip data (" + e.getMessage() + ")");
         }
-    }
-
-    private static Array scaled(int[] dims, byte[] bytes, DType scaledTo) {
-        if (scaledTo == null) return new Array(dims, bytes.length, bytes, null, null);
-        if (scaledTo == DType.FLOAT32) {
-            float[] xs = new float[bytes.length];
-            for (int i = 0; i < xs.length; i++) xs[i] = (float) SCALED[bytes[i] & 0xFF];
-            return new Array(dims, xs.length, null, xs, null);
-        }
-        double[] xs = new double[bytes.length];
-        for (int i = 0; i < xs.length; i++) xs[i] = SCALED[bytes[i] & 0xFF];
-        return new Array(dims, xs.length, null, null, xs);
     }
 
     /** A gzip file's trailer: the uncompressed length mod 2^32 (of its last member), or -1 if too short to have one. */

@@ -154,7 +154,8 @@ public final class ClassEmitter {
         clinit.endMethod();
         // Scratch arrays at a small batch, one per argument of each kernel, allocated once (Warmup.scratch).
         List<Integer> sizes = new ArrayList<>(), arguments = new ArrayList<>();
-        List<Integer> batches = new ArrayList<>(), warmUpParts = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        List<int[]> warmUpParts = new ArrayList<>();
         for (Plan.Kernel k : kernels) {
             List<Size> args = new ArrayList<>();
             // A flat kernel's batch is its length: its arrays hold that many elements, or one.
@@ -166,7 +167,7 @@ public final class ClassEmitter {
             int batch = 64;
             for (Size s : args) if (s.at(batch) > 1 << 20) batch = 1;
             batches.add(batch);
-            warmUpParts.add(k.splits() ? warmUpParts(k, batch) : 1);
+            warmUpParts.add(k.splits() ? warmUpParts(k, batch) : null);
             for (int a = 0; a < args.size(); a++) {
                 sizes.add((int) Math.min(Integer.MAX_VALUE - 8, args.get(a).at(batch)));
                 arguments.add(a);
@@ -207,11 +208,9 @@ public final class ClassEmitter {
                 }
                 round.push(pass == 0 ? batches.get(i) : Math.max(1, batches.get(i) - 1));
                 if (k.pool()) round.push((String) null);
-                if (k.splits()) { // part 0 of P, then part 1 of 3P: a P-th of the work, as unaligned as the middle third
-                    int parts = warmUpParts.get(i);
-                    int thirds = 3 * parts <= k.root().shape.dimSize(0).at(batches.get(i)) ? 3 * parts : 3;
+                if (k.splits()) {
                     round.push(pass == 0 ? 0 : 1);
-                    round.push(pass == 0 ? parts : thirds);
+                    round.push(warmUpParts.get(i)[pass]);
                 }
                 round.invokeStatic(vectorClass, new Method(viaHandle(k), KernelEmitter.descriptor(k, elem))); // as the trainer calls it
             }
@@ -228,15 +227,18 @@ public final class ClassEmitter {
     }
 
     /**
-     * The parts a warm-up round splits a split kernel's loop into, running only the first: a power of
-     * two leaving about {@link #WARM_UP_ELEMENTS} elements, and no more parts than the outer axis has
-     * rows, so that every loop of the kernel still runs. Whole, W4's 1024 x 1024 gradient sums took
-     * the warm-up 2.9 of its 3.5 CPU-seconds (AMD Zen 1).
+     * The parts a warm-up round splits a split kernel's loop into, in its two passes (part 0 of the
+     * first count, then part 1 of the second): whole and thirds for a small loop; for a large one P,
+     * a power of two leaving about {@link #WARM_UP_ELEMENTS} elements, then 3P, a part as unaligned
+     * as the middle third, each no more parts than the outer axis has rows, so that every loop of the
+     * kernel still runs. Whole, W4's 1024 x 1024 gradient sums took the warm-up 2.9 of its 3.5
+     * CPU-seconds (AMD Zen 1).
      */
-    private static int warmUpParts(Plan.Kernel k, int batch) {
+    private static int[] warmUpParts(Plan.Kernel k, int batch) {
         long elements = k.root().shape.size().at(batch), rows = k.root().shape.dimSize(0).at(batch);
-        long parts = Math.min(rows, elements / WARM_UP_ELEMENTS);
-        return parts <= 1 ? 1 : Integer.highestOneBit((int) Math.min(parts, 1 << 30));
+        long most = Math.min(rows, elements / WARM_UP_ELEMENTS);
+        int parts = most <= 1 ? 1 : Integer.highestOneBit((int) Math.min(most, 1 << 30));
+        return new int[] {parts, 3L * parts <= rows ? 3 * parts : 3};
     }
 
     /** About how many elements of a split kernel's loop a warm-up round runs. */
