@@ -114,7 +114,6 @@ public final class ClassEmitter {
         for (Plan.Kernel k : kernels) {
             GeneratorAdapter g = method(vw, ACC_PUBLIC | ACC_STATIC, k.method(), KernelEmitter.descriptor(k, elem));
             line(g, k.root());
-            g.invokeStatic(VectorEmitter.OPS, new Method("entry", "()V")); // see VectorOps.entry: READY waits for C2
             k.root().op.lower(new KernelEmitter(k, g, elem, true));
             g.returnValue();
             g.endMethod();

@@ -33,18 +33,6 @@ public final class VectorOps {
     private static final FloatVector LIMIT = FloatVector.broadcast(S, FloatMath.TANH_LIMIT), MINUS_LIMIT = LIMIT.neg(), MINUS_ONE = ONE.neg();
 
     /**
-     * Called first by every generated vector kernel: makes a vector and drops it. Compiled by C2 it
-     * is nothing; interpreted or compiled by C1 it allocates. So a warm-up round is allocation-free
-     * only once C2 has compiled every kernel's entry, not just its loop (an on-stack replacement,
-     * entered from an interpreted call): a round quiet on loops alone let READY switch a trainer to
-     * kernels whose C1 compilation, installed later, boxed every vector for thousands of steps
-     * (51 KB a step in a test JVM whose C2 queue was long).
-     */
-    public static void entry() {
-        FloatVector.zero(S);
-    }
-
-    /**
      * Lanes per vector.
      *
      * @return the preferred species' length
