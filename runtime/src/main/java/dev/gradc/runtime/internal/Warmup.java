@@ -14,7 +14,7 @@ public final class Warmup {
 
     /** Rounds in a row that must allocate nothing. */
     private static final int QUIET_ROUNDS = 200;
-    /** After this long, a job that still allocates is left on its scalar path. */
+    /** After this long in its rounds, a job that still allocates is left on its scalar path. */
     private static final long GIVE_UP_NANOS = 120_000_000_000L;
 
     /** Work to warm up: one round runs every loop of every vector kernel; {@link #ready} switches to them. */
@@ -27,16 +27,51 @@ public final class Warmup {
     }
 
     /**
-     * Runs {@code job} on a daemon thread of its own.
+     * Queues {@code job} for the warm-up thread, which serves the newest job first: after each round it
+     * turns to a job queued since, and comes back to the others when the newer ones are done. One
+     * thread for all, so that models compiled one after another (a test suite, a sweep, an application
+     * reloading its model) do not each run a thread of boxed rounds beside the trainer that is in use,
+     * keeping the JIT's queue long for all of them. The thread holds a job weakly: a job whose class is
+     * no longer used (it is reachable from that class alone) is dropped once collected.
      *
      * @param job the kernels' warm-up
      */
     public static void start(Job job) {
-        Thread t = new Thread(() -> run(job), "gradc-vector-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        OWN_JOB.get(job.getClass())[0] = job; // the class holds its job, and only the class does
+        synchronized (PENDING) {
+            PENDING.addLast(new Pending(job));
+            if (server == null) {
+                server = new Thread(Warmup::serve, "gradc-vector-warmup");
+                server.setDaemon(true);
+                server.setPriority(Thread.MIN_PRIORITY);
+                server.start();
+            }
+        }
     }
+
+    /** Each job's holder in its own class (a class value does not keep the class from being unloaded). */
+    private static final ClassValue<Job[]> OWN_JOB = new ClassValue<>() {
+        @Override
+        protected Job[] computeValue(Class<?> type) {
+            return new Job[1];
+        }
+    };
+
+    /** A queued job and how far it got: quiet rounds in a row, rounds and time spent. */
+    private static final class Pending {
+        final java.lang.ref.WeakReference<Job> job;
+        int quiet;
+        long rounds, nanos;
+
+        Pending(Job job) {
+            this.job = new java.lang.ref.WeakReference<>(job);
+        }
+    }
+
+    /** Jobs not yet ready nor given up, newest last; the lock for {@link #server} too. */
+    private static final java.util.ArrayDeque<Pending> PENDING = new java.util.ArrayDeque<>();
+    /** The thread serving {@link #PENDING}, null while there is none. */
+    private static Thread server;
 
     /** Values that take every branch of a kernel's scalar code: signs, both zeros, ties and differences. */
     private static final float[] PATTERN = {0.5f, -1f, 0f, 2f, -0f, 1f, -0.25f};
@@ -59,7 +94,7 @@ public final class Warmup {
         return a;
     }
 
-    static void run(Job job) {
+    private static void serve() {
         com.sun.management.ThreadMXBean threads;
         try {
             threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -67,17 +102,44 @@ public final class Warmup {
         } catch (Throwable e) { // no jdk.management: warm up for a fixed number of rounds
             threads = null;
         }
-        long deadline = System.nanoTime() + GIVE_UP_NANOS;
-        int quiet = 0;
-        for (int round = 0; System.nanoTime() < deadline; round++) {
-            long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
-            job.round();
-            long allocated = threads == null ? (round < 50_000 ? 1 : 0) : threads.getCurrentThreadAllocatedBytes() - before;
-            quiet = allocated == 0 ? quiet + 1 : 0;
-            if (quiet >= QUIET_ROUNDS) {
-                job.ready();
-                return;
+        while (true) {
+            Pending p;
+            synchronized (PENDING) {
+                p = PENDING.peekLast();
+                if (p == null) {
+                    server = null;
+                    return;
+                }
+            }
+            boolean done;
+            try {
+                done = round(p, threads);
+            } catch (Throwable e) { // that job's kernels stay on the scalar path; the others' warm-ups go on
+                done = true;
+            }
+            if (done) {
+                synchronized (PENDING) {
+                    PENDING.remove(p);
+                }
             }
         }
+    }
+
+    /** Runs one round of {@code p}'s job; true once the job is ready, given up or gone. */
+    private static boolean round(Pending p, com.sun.management.ThreadMXBean threads) {
+        Job job = p.job.get();
+        if (job == null) return true;
+        long start = System.nanoTime();
+        long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
+        job.round();
+        long allocated = threads == null ? (p.rounds < 50_000 ? 1 : 0) : threads.getCurrentThreadAllocatedBytes() - before;
+        p.rounds++;
+        p.nanos += System.nanoTime() - start;
+        p.quiet = allocated == 0 ? p.quiet + 1 : 0;
+        if (p.quiet >= QUIET_ROUNDS) {
+            job.ready();
+            return true;
+        }
+        return p.nanos >= GIVE_UP_NANOS;
     }
 }
